@@ -1,0 +1,35 @@
+/**
+ * The VPS vocabulary shared by the wire schemas (vps/schema.ts) and both database schemas
+ * (db/schema.*.ts): enum values and bounds live here once, so validation can never accept
+ * what a column would reject or truncate.
+ */
+
+export const VPS_STATUSES = ['creating', 'running', 'stopped', 'suspended'] as const;
+export type VpsStatus = (typeof VPS_STATUSES)[number];
+
+export const HYPERVISORS = ['proxmox', 'vmware', 'hyperv', 'kvm', 'xen'] as const;
+export type Hypervisor = (typeof HYPERVISORS)[number];
+
+/** Largest value of an unsigned 32-bit column (MySQL INT UNSIGNED). */
+export const UINT32_MAX = 4_294_967_295;
+
+/** Inclusive bounds of the numeric fields; the columns are sized to hold them. */
+export const BOUNDS = {
+  id: { min: 1, max: UINT32_MAX },
+  user_id: { min: 1, max: UINT32_MAX },
+  /** cores; SMALLINT UNSIGNED column */
+  cpu: { min: 1, max: 1024 },
+  /** MB (the main site converts its GB x1024); 4 TiB */
+  ram: { min: 1, max: 4_194_304 },
+  /** GB; 1 PiB */
+  disk: { min: 1, max: 1_048_576 },
+} as const;
+
+/** Maximum lengths of the text fields, in characters (Unicode code points, as VARCHAR counts). */
+export const MAX_LENGTH = {
+  name: 100,
+  os: 100,
+} as const;
+
+/** GET /api/vps page size. */
+export const LIST_LIMIT = { default: 50, max: 100 } as const;
