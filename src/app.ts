@@ -1,0 +1,32 @@
+import { Hono } from 'hono';
+import { requestId } from 'hono/request-id';
+import type { AppEnv } from './env';
+import { ApiError, errorResponse, onError } from './errors';
+import { withStore } from './store/select';
+import { readRoutes } from './vps/read';
+import { syncRoutes } from './vps/sync';
+
+/**
+ * The whole request path, in order: request id -> API headers -> store -> route
+ * (auth, body, validation, store call) -> one error handler.
+ */
+export function createApp() {
+  const app = new Hono<AppEnv>();
+
+  app.use(requestId());
+  app.use('/api/*', async function apiHeaders(c, next) {
+    await next();
+    // Answers are per-user or per-event: never cache them, never let a browser sniff them.
+    c.header('Cache-Control', 'no-store');
+    c.header('X-Content-Type-Options', 'nosniff');
+  });
+  app.use('/api/*', withStore());
+
+  app.get('/health', (c) => c.json({ status: 'success', message: 'ok' }));
+  app.route('/api/vps/sync', syncRoutes);
+  app.route('/api/vps', readRoutes);
+
+  app.notFound((c) => errorResponse(c, new ApiError(404, `No route for ${c.req.method} ${c.req.path}`)));
+  app.onError(onError);
+  return app;
+}

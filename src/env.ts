@@ -1,0 +1,34 @@
+import type { VpsStore } from './store/types';
+
+/**
+ * The Worker's bindings. `Env` (worker-configuration.d.ts, from `wrangler types`) has the
+ * bindings declared in wrangler.toml; secrets are added here and are optional on purpose: a
+ * missing secret must fail closed at request time with a clear log, not crash the isolate.
+ */
+export interface Bindings extends Env {
+  /** Shared secret of the main site, sent as X-API-Key on sync. >= 32 characters. */
+  VPS_SYNC_API_KEY?: string;
+  /** HMAC secret of the panel's user JWTs. >= 32 characters. */
+  JWT_SECRET?: string;
+  /** Expected `iss` of user JWTs; unchecked when empty. */
+  JWT_ISSUER?: string;
+  /** Expected `aud` of user JWTs; unchecked when empty. */
+  JWT_AUDIENCE?: string;
+  /** Accepted JWT algorithms, comma-separated (HS256, HS384, HS512). Default HS256. */
+  JWT_ALGORITHMS?: string;
+}
+
+export interface AppEnv {
+  Bindings: Bindings;
+  Variables: {
+    requestId: string;
+    /** The verified token's owner (bearer routes only). */
+    userId: number;
+    store: VpsStore;
+    /** The parsed JSON body (routes behind jsonBody()). */
+    body: unknown;
+  };
+}
+
+/** Minimum length of the shared secrets; the integration documents require 32. */
+export const MIN_SECRET_LENGTH = 32;

@@ -1,0 +1,7 @@
+import type { ListPage, Vps } from './types';
+
+/** Cuts the one-extra-row probe off a listing and derives the next position from it. */
+export function pageOf(rows: Vps[], limit: number): ListPage {
+  const items = rows.slice(0, limit);
+  return { items, next: rows.length > limit ? items[items.length - 1]!.id : null };
+}

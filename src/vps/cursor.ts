@@ -1,0 +1,20 @@
+/**
+ * Listing cursors are opaque to clients ("v1." + base64url of the position) so the ordering
+ * can change later without breaking a client that stored one.
+ */
+export function encodeCursor(id: number): string {
+  return btoa(`v1.${id}`).replace(/\+/g, '-').replace(/\//g, '_').replace(/=+$/, '');
+}
+
+/** The position a cursor points after, or null when it is not one of ours. */
+export function decodeCursor(cursor: string): number | null {
+  let text: string;
+  try {
+    text = atob(cursor.replace(/-/g, '+').replace(/_/g, '/'));
+  } catch {
+    return null;
+  }
+  const match = /^v1\.(\d{1,10})$/.exec(text);
+  const id = match ? Number(match[1]) : NaN;
+  return Number.isSafeInteger(id) && id > 0 ? id : null;
+}

@@ -1,0 +1,98 @@
+/**
+ * The wire contract of POST /api/vps/sync and GET /api/vps: what the main site sends and the
+ * panel reads. Field names, enums and bounds are the integration documents'; handlers validate
+ * with these schemas and nothing else. zod/mini keeps the Worker bundle small.
+ */
+import * as z from 'zod/mini';
+import { BOUNDS, HYPERVISORS, LIST_LIMIT, MAX_LENGTH, VPS_STATUSES } from './fields';
+
+const boundedInt = ({ min, max }: { min: number; max: number }) => {
+  const range = `must be an integer between ${min} and ${max}`;
+  return z
+    .int({
+      error: (issue) => (issue.code !== 'invalid_type' ? range : issue.input === undefined ? 'is required' : 'must be an integer'),
+    })
+    .check(z.gte(min, range), z.lte(max, range));
+};
+
+/** Unicode code points, the unit VARCHAR(n) and SQLite's length() count (an emoji is one). */
+const codePoints = (s: string) => {
+  let n = 0;
+  for (const _ of s) n++;
+  return n;
+};
+
+const text = (max: number) =>
+  z.string().check(
+    z.refine((s) => /\S/.test(s), 'must not be empty'),
+    z.refine((s) => codePoints(s) <= max, `must be at most ${max} characters`),
+    z.refine((s) => !/[\u0000-\u001f\u007f]/.test(s), 'must not contain control characters'),
+  );
+
+export const vpsId = boundedInt(BOUNDS.id);
+export const userId = boundedInt(BOUNDS.user_id);
+export const vpsStatus = z.enum(VPS_STATUSES);
+export const hypervisor = z.enum(HYPERVISORS);
+
+/** The mutable description of a VPS. */
+const specShape = {
+  name: text(MAX_LENGTH.name),
+  status: vpsStatus,
+  cpu: boundedInt(BOUNDS.cpu),
+  ram: boundedInt(BOUNDS.ram),
+  disk: boundedInt(BOUNDS.disk),
+  os: text(MAX_LENGTH.os),
+  hypervisor,
+};
+
+export const vpsCreate = z.strictObject({
+  user_id: userId,
+  ...specShape,
+  status: z._default(vpsStatus, 'creating'),
+});
+
+const MUTABLE_FIELDS = Object.keys(specShape);
+
+export const vpsUpdate = z
+  .strictObject({
+    id: vpsId,
+    name: z.optional(specShape.name),
+    status: z.optional(specShape.status),
+    cpu: z.optional(specShape.cpu),
+    ram: z.optional(specShape.ram),
+    disk: z.optional(specShape.disk),
+    os: z.optional(specShape.os),
+    hypervisor: z.optional(specShape.hypervisor),
+  })
+  .check(
+    z.refine((v) => MUTABLE_FIELDS.some((f) => f in v), {
+      message: `must change at least one of: ${MUTABLE_FIELDS.join(', ')}`,
+      abort: true,
+    }),
+  );
+
+export const vpsDelete = z.strictObject({ id: vpsId });
+
+export const syncRequest = z.discriminatedUnion('action', [
+  z.strictObject({ action: z.literal('create'), vps: vpsCreate }),
+  z.strictObject({ action: z.literal('update'), vps: vpsUpdate }),
+  z.strictObject({ action: z.literal('delete'), vps: vpsDelete }),
+]);
+
+export type VpsCreate = z.output<typeof vpsCreate>;
+export type VpsUpdate = z.output<typeof vpsUpdate>;
+export type VpsPatch = Omit<VpsUpdate, 'id'>;
+export type SyncRequest = z.output<typeof syncRequest>;
+
+/** GET /api/vps query. Other parameters (a `user_id` above all) are ignored: the owner is the token's. */
+const limitMessage = `must be an integer between 1 and ${LIST_LIMIT.max}`;
+export const listQuery = z.object({
+  limit: z._default(
+    z.pipe(
+      z.string().check(z.regex(/^\d{1,4}$/, limitMessage)),
+      z.pipe(z.transform(Number), z.int().check(z.gte(1, limitMessage), z.lte(LIST_LIMIT.max, limitMessage))),
+    ),
+    LIST_LIMIT.default,
+  ),
+  cursor: z.optional(z.string().check(z.regex(/^[A-Za-z0-9_-]{1,32}$/, 'is not a cursor from a previous page'))),
+});
