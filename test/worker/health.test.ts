@@ -1,0 +1,50 @@
+import { describe, expect, it } from 'vitest';
+import { call, errorBody } from './helpers';
+
+describe('GET /health', () => {
+  it('answers 200 without credentials', async () => {
+    const res = await call('/health');
+    expect(res.status).toBe(200);
+    expect(await res.json()).toEqual({ status: 'success', message: 'ok' });
+  });
+});
+
+describe('every response', () => {
+  it('carries a generated X-Request-Id, also on errors', async () => {
+    const ok = await call('/health');
+    const missing = await call('/nope');
+    expect(ok.headers.get('X-Request-Id')).toMatch(/^[0-9a-f-]{36}$/);
+    expect(missing.headers.get('X-Request-Id')).toMatch(/^[0-9a-f-]{36}$/);
+    expect(ok.headers.get('X-Request-Id')).not.toBe(missing.headers.get('X-Request-Id'));
+  });
+
+  it('keeps a sane X-Request-Id sent by the caller, for tracing across both sides', async () => {
+    const res = await call('/health', { headers: { 'X-Request-Id': 'main-site-req-42' } });
+    expect(res.headers.get('X-Request-Id')).toBe('main-site-req-42');
+  });
+});
+
+describe('unknown routes and methods', () => {
+  it('answers 404 in the error envelope', async () => {
+    const res = await call('/api/nothing-here');
+    expect(res.status).toBe(404);
+    const body = await errorBody(res);
+    expect(body).toEqual({
+      status: 'error',
+      message: 'No route for GET /api/nothing-here',
+      errors: [],
+      request_id: res.headers.get('X-Request-Id'),
+    });
+  });
+
+  it('answers 405 with Allow for a wrong method on a known path', async () => {
+    const sync = await call('/api/vps/sync', { method: 'GET' });
+    expect(sync.status).toBe(405);
+    expect(sync.headers.get('Allow')).toBe('POST');
+    expect((await errorBody(sync)).message).toBe('Method not allowed; use POST');
+
+    const list = await call('/api/vps', { method: 'DELETE' });
+    expect(list.status).toBe(405);
+    expect(list.headers.get('Allow')).toBe('GET');
+  });
+});

@@ -1,0 +1,125 @@
+import { describe, expect, it, vi } from 'vitest';
+import { TEST_BINDINGS } from '../bindings';
+import { call, callWith, createVps, errorBody, freshUser, signToken, tokenFor } from './helpers';
+
+const b64url = (value: unknown) => btoa(JSON.stringify(value)).replace(/=+$/, '').replace(/\+/g, '-').replace(/\//g, '_');
+
+const get = (authorization: string | undefined, path = '/api/vps') =>
+  call(path, authorization === undefined ? {} : { headers: { Authorization: authorization } });
+
+async function expectChallenge(res: Response, message: string, error?: 'invalid_token') {
+  expect(res.status).toBe(401);
+  const challenge = error
+    ? `Bearer realm="vps-sync", error="${error}", error_description="${message}"`
+    : 'Bearer realm="vps-sync"';
+  expect(res.headers.get('WWW-Authenticate')).toBe(challenge);
+  expect(await errorBody(res)).toEqual({ status: 'error', message, errors: [], request_id: res.headers.get('X-Request-Id') });
+}
+
+describe('GET /api/vps authentication', () => {
+  it('accepts a valid token carrying user_id', async () => {
+    const res = await get(`Bearer ${await tokenFor(freshUser())}`);
+    expect(res.status).toBe(200);
+  });
+
+  it('accepts a numeric sub when there is no user_id claim', async () => {
+    const user = freshUser();
+    const vps = await createVps(user);
+    const res = await get(`Bearer ${await signToken({ sub: String(user) })}`);
+    expect(res.status).toBe(200);
+    expect((await res.json<{ vps: { id: number }[] }>()).vps.map((v) => v.id)).toEqual([vps.id]);
+  });
+
+  it('refuses a missing Authorization header', async () => {
+    await expectChallenge(await get(undefined), 'Missing bearer token');
+  });
+
+  it('refuses another scheme such as Basic', async () => {
+    await expectChallenge(await get(`Basic ${btoa('user:pass')}`), 'Authorization must use the Bearer scheme');
+    await expectChallenge(await get('Bearer'), 'Authorization must use the Bearer scheme');
+  });
+
+  it('refuses the sync API key in place of a token', async () => {
+    const res = await call('/api/vps', { headers: { 'X-API-Key': TEST_BINDINGS.VPS_SYNC_API_KEY } });
+    await expectChallenge(res, 'Missing bearer token');
+    await expectChallenge(await get(`Bearer ${TEST_BINDINGS.VPS_SYNC_API_KEY}`), 'Token is malformed', 'invalid_token');
+  });
+
+  it('refuses a malformed token', async () => {
+    await expectChallenge(await get('Bearer not.a.jwt'), 'Token is malformed', 'invalid_token');
+    await expectChallenge(await get('Bearer abc'), 'Token is malformed', 'invalid_token');
+  });
+
+  it('refuses an unsigned token (alg "none")', async () => {
+    const token = `${b64url({ alg: 'none', typ: 'JWT' })}.${b64url({ user_id: 5, exp: Math.floor(Date.now() / 1000) + 300 })}.`;
+    await expectChallenge(await get(`Bearer ${token}`), 'Token algorithm not allowed', 'invalid_token');
+  });
+
+  it('refuses a token signed with another key', async () => {
+    const token = await tokenFor(5, { secret: 'another-secret-another-secret-another-secret' });
+    await expectChallenge(await get(`Bearer ${token}`), 'Token signature is invalid', 'invalid_token');
+  });
+
+  it('refuses an algorithm outside the allowlist', async () => {
+    const token = await tokenFor(5, { alg: 'HS512' });
+    await expectChallenge(await get(`Bearer ${token}`), 'Token algorithm not allowed', 'invalid_token');
+  });
+
+  it('refuses an expired token, beyond the clock tolerance', async () => {
+    await expectChallenge(await get(`Bearer ${await tokenFor(5, { expiresIn: -120 })}`), 'Token expired', 'invalid_token');
+  });
+
+  it('tolerates a few seconds of clock skew', async () => {
+    expect((await get(`Bearer ${await tokenFor(freshUser(), { expiresIn: -5 })}`)).status).toBe(200);
+  });
+
+  it('refuses a token without exp', async () => {
+    await expectChallenge(await get(`Bearer ${await tokenFor(5, { expiresIn: null })}`), 'Token claim "exp" is not acceptable', 'invalid_token');
+  });
+
+  it.each([
+    ['no user claim at all', {}],
+    ['a non-numeric sub', { sub: 'alice' }],
+    ['a zero user_id', { user_id: 0 }],
+    ['a fractional user_id', { user_id: 1.5 }],
+    ['a user_id out of range', { user_id: 4_294_967_296 }],
+    ['a user_id that is not a number', { user_id: 'five' }],
+  ])('refuses a token with %s', async (_case, claims) => {
+    await expectChallenge(await get(`Bearer ${await signToken(claims)}`), 'Token carries no valid user id', 'invalid_token');
+  });
+
+  it('checks iss and aud when configured', async () => {
+    const bindings = { JWT_ISSUER: 'https://sso.example.test', JWT_AUDIENCE: 'vps-panel' };
+    const user = freshUser();
+    const good = await tokenFor(user, { issuer: bindings.JWT_ISSUER, audience: bindings.JWT_AUDIENCE });
+    const wrongIss = await tokenFor(user, { issuer: 'https://evil.example.test', audience: bindings.JWT_AUDIENCE });
+    const noAud = await tokenFor(user, { issuer: bindings.JWT_ISSUER });
+    const as = (token: string) => callWith(bindings, '/api/vps', { headers: { Authorization: `Bearer ${token}` } });
+
+    expect((await as(good)).status).toBe(200);
+    await expectChallenge(await as(wrongIss), 'Token claim "iss" is not acceptable', 'invalid_token');
+    await expectChallenge(await as(noAud), 'Token claim "aud" is not acceptable', 'invalid_token');
+  });
+
+  it('fails closed with 500 when JWT_SECRET is missing or short', async () => {
+    const errors = vi.spyOn(console, 'error').mockImplementation(() => {});
+    try {
+      for (const secret of [undefined, 'too-short']) {
+        const res = await callWith({ JWT_SECRET: secret }, '/api/vps', {
+          headers: { Authorization: `Bearer ${await tokenFor(5, { secret: secret ?? 'x' })}` },
+        });
+        expect(res.status).toBe(500);
+        expect((await errorBody(res)).message).toBe('Server misconfigured');
+      }
+      expect(errors).toHaveBeenCalledWith(expect.stringContaining('JWT_SECRET is not set'));
+      expect(errors).toHaveBeenCalledWith(expect.stringContaining('JWT_SECRET is shorter than 32 characters'));
+    } finally {
+      errors.mockRestore();
+    }
+  });
+
+  it('guards GET /api/vps/:id the same way', async () => {
+    await expectChallenge(await get(undefined, '/api/vps/1'), 'Missing bearer token');
+    await expectChallenge(await get('Bearer nope', '/api/vps/1'), 'Token is malformed', 'invalid_token');
+  });
+});
