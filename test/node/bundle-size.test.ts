@@ -1,0 +1,41 @@
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { gzipSync } from 'node:zlib';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+
+/**
+ * The bundle is what a Worker parses on every cold start. This builds it exactly as a
+ * deploy would (wrangler, minified) and holds it to a budget.
+ */
+const BUDGET_GZIP_BYTES = 64 * 1024;
+
+const root = resolve(import.meta.dirname, '../..');
+let outdir: string;
+let bundle: string;
+
+beforeAll(() => {
+  outdir = mkdtempSync(join(tmpdir(), 'vps-sync-bundle-'));
+  execFileSync(join(root, 'node_modules/.bin/wrangler'), ['deploy', '--dry-run', '--minify', '--outdir', outdir], {
+    cwd: root,
+    stdio: 'pipe',
+    env: { ...process.env, WRANGLER_SEND_METRICS: 'false' },
+  });
+  bundle = readFileSync(join(outdir, 'index.js'), 'utf8');
+}, 120_000);
+
+afterAll(() => rmSync(outdir, { recursive: true, force: true }));
+
+describe('Worker bundle', () => {
+  it(`stays within ${BUDGET_GZIP_BYTES / 1024} KiB gzipped`, () => {
+    const gzipped = gzipSync(bundle, { level: 9 }).length;
+    console.log(`bundle: ${bundle.length} bytes minified, ${gzipped} bytes gzipped`);
+    expect(gzipped).toBeLessThanOrEqual(BUDGET_GZIP_BYTES);
+  });
+
+  it('uses zod/mini, not classic zod (about 90 KiB gzipped more)', () => {
+    // Classic zod's ZodType carries chainable methods such as .superRefine; zod/mini has none.
+    expect(bundle).not.toMatch(/superRefine/);
+  });
+});
