@@ -16,6 +16,14 @@ export interface Bindings extends Env {
   JWT_AUDIENCE?: string;
   /** Accepted JWT algorithms, comma-separated (HS256, HS384, HS512). Default HS256. */
   JWT_ALGORITHMS?: string;
+  /** PlanetScale connection (mysql://user:password@host/db); when set, PlanetScale replaces D1. */
+  DATABASE_URL?: string;
+  /** PlanetScale connection in parts, used when DATABASE_URL is empty. */
+  DATABASE_HOST?: string;
+  DATABASE_USERNAME?: string;
+  DATABASE_PASSWORD?: string;
+  /** Per-query timeout towards PlanetScale in milliseconds (default 5000). */
+  DATABASE_TIMEOUT_MS?: string;
 }
 
 export interface AppEnv {
