@@ -1,0 +1,10 @@
+/**
+ * `npm run db:migrate:mysql`: applies drizzle/mysql to the local MySQL/MariaDB database
+ * MYSQL_DATABASE (default vps_sync), creating it when missing. For PlanetScale itself, use
+ * drizzle-kit with drizzle.mysql.config.ts and MYSQL_URL pointing at a branch.
+ */
+import { migrateMysql, mysqlTarget } from './mysql.ts';
+
+const target = mysqlTarget(process.env.MYSQL_DATABASE ?? 'vps_sync');
+await migrateMysql(target);
+console.log(`MySQL migrations applied to ${target.database} on ${target.host}:${target.port}`);
