@@ -1,4 +1,5 @@
 import { env } from 'cloudflare:workers';
+import { usesPlanetscale } from '../../src/store/planetscale-client';
 import { storeFor } from '../../src/store/select';
 import type { VpsStore } from '../../src/store/types';
 
@@ -40,9 +41,22 @@ function countingStatement(statement: D1PreparedStatement, onQuery: () => void):
   });
 }
 
-/** The configured store, with a counter of the database round trips it makes. */
-export function countedStore(): { store: VpsStore; roundTrips: () => number; reset: () => void } {
+export type StoreKind = 'd1' | 'planetscale';
+
+/**
+ * The configured store, with a counter of the database round trips it makes: D1 calls, or
+ * HTTP requests to PlanetScale (each one a round trip from the edge to the database).
+ */
+export function countedStore(): { kind: StoreKind; store: VpsStore; roundTrips: () => number; reset: () => void } {
   let count = 0;
-  const store = storeFor({ ...env, DB: countingD1(env.DB, () => count++) });
-  return { store, roundTrips: () => count, reset: () => (count = 0) };
+  const counted = () => count++;
+  if (usesPlanetscale(env)) {
+    const countingFetch: typeof fetch = (input, init) => {
+      counted();
+      return fetch(input, init);
+    };
+    return { kind: 'planetscale', store: storeFor(env, countingFetch), roundTrips: () => count, reset: () => (count = 0) };
+  }
+  const store = storeFor({ ...env, DB: countingD1(env.DB, counted) });
+  return { kind: 'd1', store, roundTrips: () => count, reset: () => (count = 0) };
 }

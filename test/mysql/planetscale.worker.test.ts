@@ -1,0 +1,119 @@
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import { call, callWith, createVps, errorBody, freshUser, listAs, sync, syncRequest, tokenFor, validVps } from '../worker/helpers';
+import { resetStats, setFault, stats, unreachableUrl, wrongPasswordUrl } from './endpoint';
+
+/**
+ * The PlanetScale path under faults: the database unreachable, hanging past the timeout,
+ * behind a proxy answering HTML 502, or failing with 500. Each is a 503 with Retry-After and
+ * no internals; a retry after recovery succeeds; nothing is lost or duplicated.
+ */
+afterEach(async () => {
+  await setFault('none');
+  vi.restoreAllMocks();
+});
+
+const quietLogs = () => vi.spyOn(console, 'error').mockImplementation(() => {});
+
+async function expectUnavailable(res: Response) {
+  expect(res.status).toBe(503);
+  expect(res.headers.get('Retry-After')).toBe('5');
+  const text = await res.text();
+  expect(JSON.parse(text)).toEqual({
+    status: 'error',
+    message: 'Database temporarily unavailable, retry later',
+    errors: [],
+    request_id: res.headers.get('X-Request-Id'),
+  });
+  // No host, credentials, SQL or driver text in what the client sees.
+  expect(text).not.toMatch(/127\.0\.0\.1|local|select|insert|update|vps`|psdb|errno|html/i);
+}
+
+const countFor = async (user: number) => (await (await listAs(user)).json<{ vps: unknown[] }>()).vps.length;
+
+describe('PlanetScale round trips, as the endpoint counts them', () => {
+  it('create is one INSERT, list and get one SELECT each, delete one UPDATE', async () => {
+    const user = freshUser();
+    await resetStats();
+    const vps = await createVps(user);
+    expect((await stats()).statements).toEqual([expect.stringMatching(/^insert into `vps`/i)]);
+
+    await resetStats();
+    await listAs(user);
+    await call(`/api/vps/${vps.id}`, { headers: { Authorization: `Bearer ${await tokenFor(user)}` } });
+    const reads = await stats();
+    expect(reads.executes).toBe(2);
+    expect(reads.statements.every((s) => /^select /i.test(s))).toBe(true);
+
+    await resetStats();
+    await sync({ action: 'delete', vps: { id: vps.id } });
+    expect((await stats()).statements).toEqual([expect.stringMatching(/^update `vps` set `deleted_at`/i)]);
+  });
+});
+
+describe('PlanetScale unavailable', () => {
+  it('answers 503 when nothing listens at the database address, for sync and listing alike', async () => {
+    quietLogs();
+    const bindings = { DATABASE_URL: unreachableUrl() };
+    await expectUnavailable(await callWith(bindings, '/api/vps/sync', syncRequest({ action: 'create', vps: validVps(freshUser()) })));
+    await expectUnavailable(
+      await callWith(bindings, '/api/vps', { headers: { Authorization: `Bearer ${await tokenFor(freshUser())}` } }),
+    );
+  });
+
+  it('answers 503 when the database hangs past the timeout, then a retry succeeds once', async () => {
+    const errors = quietLogs();
+    const user = freshUser();
+    await setFault('hang');
+    const started = Date.now();
+    await expectUnavailable(await sync({ action: 'create', vps: validVps(user) }));
+    expect(Date.now() - started).toBeGreaterThanOrEqual(900);
+    expect(Date.now() - started).toBeLessThan(5000);
+    expect(errors).toHaveBeenCalledWith(expect.stringContaining('PlanetScale'));
+
+    await setFault('none');
+    expect((await sync({ action: 'create', vps: validVps(user) })).status).toBe(201);
+    expect(await countFor(user)).toBe(1);
+  });
+
+  it('never reports an empty list as success while the database hangs', async () => {
+    quietLogs();
+    const user = freshUser();
+    await createVps(user);
+    await setFault('hang');
+    await expectUnavailable(await listAs(user));
+    await setFault('none');
+    expect(await countFor(user)).toBe(1);
+  });
+
+  it.each(['html502', 'error500'] as const)('answers 503 on %s, and the retry after recovery applies once', async (mode) => {
+    quietLogs();
+    const user = freshUser();
+    const vps = await createVps(user);
+
+    await setFault(mode, 1);
+    await expectUnavailable(await sync({ action: 'update', vps: { id: vps.id, status: 'running' } }));
+    const retried = await sync({ action: 'update', vps: { id: vps.id, status: 'running' } });
+    expect(retried.status).toBe(200);
+
+    await setFault(mode, 1);
+    await expectUnavailable(await sync({ action: 'create', vps: validVps(user, { name: 'second' }) }));
+    expect((await sync({ action: 'create', vps: validVps(user, { name: 'second' }) })).status).toBe(201);
+
+    const listed = await (await listAs(user)).json<{ vps: { name: string; status: string }[] }>();
+    expect(listed.vps.map((v) => [v.name, v.status])).toEqual([
+      ['second', 'creating'],
+      ['test-vps-01', 'running'],
+    ]);
+  });
+
+  it('answers 500 without internals when the database refuses the credentials', async () => {
+    const errors = quietLogs();
+    // A wrong DATABASE_URL password is a misconfiguration, not an outage: 500, logged, not 503.
+    const res = await callWith({ DATABASE_URL: wrongPasswordUrl() }, '/api/vps', { headers: { Authorization: `Bearer ${await tokenFor(freshUser())}` } });
+    expect(res.status).toBe(500);
+    const body = await errorBody(res);
+    expect(body.message).toBe('Internal server error');
+    expect(JSON.stringify(body)).not.toMatch(/password|127\.0\.0\.1|select/i);
+    expect(errors).toHaveBeenCalled();
+  });
+});

@@ -1,0 +1,43 @@
+import { cloudflareTest, readD1Migrations } from '@cloudflare/vitest-pool-workers';
+import { defineConfig } from 'vitest/config';
+import { TEST_BINDINGS } from './test/bindings.ts';
+
+/**
+ * `npm run test:mysql`: the same Worker suites as `npm test` (HTTP API and store contract), but
+ * with DATABASE_URL set, so the Worker runs on the PlanetScale store: the real driver, through
+ * the local PlanetScale-compatible endpoint, to a real MariaDB/MySQL. Plus the PlanetScale
+ * fault tests and the endpoint's own tests. Needs MySQL/MariaDB on 127.0.0.1:3306.
+ */
+export default defineConfig(async () => {
+  const migrations = await readD1Migrations('drizzle/sqlite');
+  return {
+    test: {
+      projects: [
+        {
+          plugins: [
+            cloudflareTest(({ inject }) => ({
+              wrangler: { configPath: './wrangler.toml' },
+              miniflare: {
+                bindings: {
+                  ...TEST_BINDINGS,
+                  TEST_MIGRATIONS: migrations,
+                  DATABASE_URL: inject('psUrl'),
+                  DATABASE_TIMEOUT_MS: '1000',
+                },
+              },
+            })),
+          ],
+          test: {
+            name: 'worker-planetscale',
+            include: ['test/worker/**/*.test.ts', 'test/mysql/**/*.worker.test.ts'],
+            setupFiles: ['test/worker/setup.ts'],
+            globalSetup: ['test/mysql/global-setup.ts'],
+          },
+        },
+        {
+          test: { name: 'ps-http', environment: 'node', include: ['test/mysql/ps-http.test.ts'] },
+        },
+      ],
+    },
+  };
+});
