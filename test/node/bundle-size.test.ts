@@ -7,9 +7,11 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 /**
  * The bundle is what a Worker parses on every cold start. This builds it exactly as a
- * deploy would (wrangler, minified) and holds it to a budget.
+ * deploy would (wrangler, minified) and holds it to a budget. Both stores ship in it, since
+ * the store is chosen at run time by binding: Drizzle's SQLite and MySQL dialects are more
+ * than half of the ~66 KiB; hono, jose, zod/mini and our code the rest.
  */
-const BUDGET_GZIP_BYTES = 64 * 1024;
+const BUDGET_GZIP_BYTES = 72 * 1024;
 
 const root = resolve(import.meta.dirname, '../..');
 let outdir: string;
