@@ -1,8 +1,31 @@
 import { sql } from 'drizzle-orm';
-import { check, datetime, index, int, mysqlEnum, mysqlTable, smallint, varchar } from 'drizzle-orm/mysql-core';
-import { BOUNDS, HYPERVISORS, MAX_LENGTH, VPS_STATUSES } from '../vps/fields';
+import {
+  bigint,
+  char,
+  check,
+  customType,
+  datetime,
+  index,
+  int,
+  mediumtext,
+  mysqlEnum,
+  mysqlTable,
+  smallint,
+  uniqueIndex,
+  varchar,
+} from 'drizzle-orm/mysql-core';
+import { IDEMPOTENCY_STATES } from '../idempotency/states';
+import { BOUNDS, EXTERNAL_ID, HYPERVISORS, MAX_LENGTH, VPS_STATUSES } from '../vps/fields';
 
 const between = (min: number, max: number) => sql.raw(`${min} AND ${max}`);
+
+/**
+ * VARCHAR compared byte for byte: identifiers must be case-sensitive on MySQL as they are on
+ * SQLite, where the table's utf8mb4_unicode_ci would make 'A1' and 'a1' the same key.
+ */
+const binaryVarchar = customType<{ data: string; config: { length: number } }>({
+  dataType: (config) => `varchar(${config?.length ?? 255}) CHARACTER SET utf8mb4 COLLATE utf8mb4_bin`,
+});
 
 /**
  * The VPS table on MySQL / PlanetScale. Column types hold exactly the bounds in vps/fields.ts
@@ -13,6 +36,8 @@ export const vps = mysqlTable(
   'vps',
   {
     id: int('id', { unsigned: true }).autoincrement().primaryKey(),
+    /** The main site's id of this VPS; unique, so a repeated create can never make a second row. */
+    external_id: binaryVarchar('external_id', { length: EXTERNAL_ID.maxLength }),
     user_id: int('user_id', { unsigned: true }).notNull(),
     name: varchar('name', { length: MAX_LENGTH.name }).notNull(),
     status: mysqlEnum('status', VPS_STATUSES).notNull(),
@@ -23,16 +48,37 @@ export const vps = mysqlTable(
     hypervisor: mysqlEnum('hypervisor', HYPERVISORS).notNull(),
     created_at: datetime('created_at', { mode: 'date', fsp: 3 }).notNull(),
     updated_at: datetime('updated_at', { mode: 'date', fsp: 3 }).notNull(),
+    /** The main site's ordering stamp of the last applied write (0: none given yet). */
+    version: bigint('version', { mode: 'number', unsigned: true }).notNull().default(0),
+    /** SHA-256 of the create payload, to tell a replayed create from a conflicting one. */
+    create_hash: char('create_hash', { length: 64 }),
     /** Tombstone: a deleted VPS keeps its row so a late event cannot resurrect it. */
     deleted_at: datetime('deleted_at', { mode: 'date', fsp: 3 }),
   },
   (t) => [
     // Serves the owner listing: WHERE user_id = ? AND deleted_at IS NULL ORDER BY id DESC.
     index('vps_owner_listing_idx').on(t.user_id, t.deleted_at, t.id),
+    uniqueIndex('vps_external_id_unique').on(t.external_id),
     // The types bound ids; these bound what the types alone would let through.
     check('vps_user_id_range', sql`${t.user_id} >= ${sql.raw(String(BOUNDS.user_id.min))}`),
     check('vps_cpu_range', sql`${t.cpu} BETWEEN ${between(BOUNDS.cpu.min, BOUNDS.cpu.max)}`),
     check('vps_ram_range', sql`${t.ram} BETWEEN ${between(BOUNDS.ram.min, BOUNDS.ram.max)}`),
     check('vps_disk_range', sql`${t.disk} BETWEEN ${between(BOUNDS.disk.min, BOUNDS.disk.max)}`),
   ],
+);
+
+/** Idempotency-Key records of POST /api/vps/sync: a claim while in flight, then the stored answer. */
+export const idempotencyKeys = mysqlTable(
+  'idempotency_keys',
+  {
+    key: binaryVarchar('key', { length: 255 }).primaryKey(),
+    request_hash: char('request_hash', { length: 64 }).notNull(),
+    state: mysqlEnum('state', IDEMPOTENCY_STATES).notNull(),
+    response_status: smallint('response_status', { unsigned: true }),
+    response_body: mediumtext('response_body'),
+    created_at: datetime('created_at', { mode: 'date', fsp: 3 }).notNull(),
+    /** In flight: the claim's lease; done: when the stored answer is forgotten. */
+    expires_at: datetime('expires_at', { mode: 'date', fsp: 3 }).notNull(),
+  },
+  (t) => [index('idempotency_keys_expires_idx').on(t.expires_at)],
 );

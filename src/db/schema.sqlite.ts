@@ -1,6 +1,7 @@
 import { sql } from 'drizzle-orm';
-import { check, index, integer, sqliteTable, text } from 'drizzle-orm/sqlite-core';
-import { BOUNDS, HYPERVISORS, MAX_LENGTH, VPS_STATUSES } from '../vps/fields';
+import { check, index, integer, sqliteTable, text, uniqueIndex } from 'drizzle-orm/sqlite-core';
+import { IDEMPOTENCY_STATES } from '../idempotency/states';
+import { BOUNDS, EXTERNAL_ID, HYPERVISORS, MAX_LENGTH, VPS_STATUSES } from '../vps/fields';
 
 const between = (min: number, max: number) => sql.raw(`${min} AND ${max}`);
 const inList = (values: readonly string[]) => sql.raw(values.map((v) => `'${v}'`).join(', '));
@@ -10,6 +11,8 @@ export const vps = sqliteTable(
   'vps',
   {
     id: integer('id').primaryKey({ autoIncrement: true }),
+    /** The main site's id of this VPS; unique, so a repeated create can never make a second row. */
+    external_id: text('external_id'),
     user_id: integer('user_id').notNull(),
     name: text('name').notNull(),
     status: text('status', { enum: VPS_STATUSES }).notNull(),
@@ -20,20 +23,43 @@ export const vps = sqliteTable(
     hypervisor: text('hypervisor', { enum: HYPERVISORS }).notNull(),
     created_at: integer('created_at', { mode: 'timestamp_ms' }).notNull(),
     updated_at: integer('updated_at', { mode: 'timestamp_ms' }).notNull(),
+    /** The main site's ordering stamp of the last applied write (0: none given yet). */
+    version: integer('version').notNull().default(0),
+    /** SHA-256 of the create payload, to tell a replayed create from a conflicting one. */
+    create_hash: text('create_hash'),
     /** Tombstone: a deleted VPS keeps its row so a late event cannot resurrect it. */
     deleted_at: integer('deleted_at', { mode: 'timestamp_ms' }),
   },
   (t) => [
     // Serves the owner listing: WHERE user_id = ? AND deleted_at IS NULL ORDER BY id DESC.
     index('vps_owner_listing_idx').on(t.user_id, t.deleted_at, t.id),
+    uniqueIndex('vps_external_id_unique').on(t.external_id),
     // SQLite columns are untyped; these keep the table as strict as the MySQL one.
     check('vps_user_id_range', sql`${t.user_id} BETWEEN ${between(BOUNDS.user_id.min, BOUNDS.user_id.max)}`),
     check('vps_cpu_range', sql`${t.cpu} BETWEEN ${between(BOUNDS.cpu.min, BOUNDS.cpu.max)}`),
     check('vps_ram_range', sql`${t.ram} BETWEEN ${between(BOUNDS.ram.min, BOUNDS.ram.max)}`),
     check('vps_disk_range', sql`${t.disk} BETWEEN ${between(BOUNDS.disk.min, BOUNDS.disk.max)}`),
     check('vps_name_length', sql`length(${t.name}) BETWEEN ${between(1, MAX_LENGTH.name)}`),
+    check('vps_external_id_length', sql`length(${t.external_id}) BETWEEN ${between(1, EXTERNAL_ID.maxLength)}`),
+    check('vps_version_range', sql`${t.version} >= 0`),
     check('vps_os_length', sql`length(${t.os}) BETWEEN ${between(1, MAX_LENGTH.os)}`),
     check('vps_status_enum', sql`${t.status} IN (${inList(VPS_STATUSES)})`),
     check('vps_hypervisor_enum', sql`${t.hypervisor} IN (${inList(HYPERVISORS)})`),
   ],
+);
+
+/** Idempotency-Key records of POST /api/vps/sync: a claim while in flight, then the stored answer. */
+export const idempotencyKeys = sqliteTable(
+  'idempotency_keys',
+  {
+    key: text('key').primaryKey(),
+    request_hash: text('request_hash').notNull(),
+    state: text('state', { enum: IDEMPOTENCY_STATES }).notNull(),
+    response_status: integer('response_status'),
+    response_body: text('response_body'),
+    created_at: integer('created_at', { mode: 'timestamp_ms' }).notNull(),
+    /** In flight: the claim's lease; done: when the stored answer is forgotten. */
+    expires_at: integer('expires_at', { mode: 'timestamp_ms' }).notNull(),
+  },
+  (t) => [index('idempotency_keys_expires_idx').on(t.expires_at)],
 );

@@ -31,5 +31,17 @@ export const MAX_LENGTH = {
   os: 100,
 } as const;
 
+/**
+ * The main site's own id of a VPS: 1..64 visible ASCII characters, compared case-sensitively
+ * (the MySQL column is utf8mb4_bin, SQLite compares bytes).
+ */
+export const EXTERNAL_ID = { maxLength: 64, pattern: /^[\x21-\x7e]+$/ } as const;
+
+/** Ordering stamp from the main site (e.g. its updated-at in ms); BIGINT UNSIGNED column. */
+export const VERSION = { min: 1, max: Number.MAX_SAFE_INTEGER } as const;
+
+/** Largest `vps` list one reconcile request may carry (it must also fit the 64 KiB body). */
+export const MAX_RECONCILE_ITEMS = 200;
+
 /** GET /api/vps page size. */
 export const LIST_LIMIT = { default: 50, max: 100 } as const;
