@@ -1,14 +1,19 @@
-import { and, desc, eq, isNull, lt } from 'drizzle-orm';
+import { and, desc, eq, inArray, isNull, lt, or, sql, type SQL } from 'drizzle-orm';
 import { drizzle } from 'drizzle-orm/d1';
+import type { BatchItem } from 'drizzle-orm/batch';
 import { vps } from '../db/schema.sqlite';
-import type { VpsCreate, VpsPatch } from '../vps/schema';
+import { createFingerprint } from '../vps/fingerprint';
+import type { ReconcileItem, VpsCreate, VpsPatch, VpsRef } from '../vps/schema';
+import { existingCreateOutcome, missedDeleteOutcome, missedUpdateOutcome, newRow, type StoredVps } from './outcomes';
 import { pageOf } from './page';
-import type { DeleteOutcome, ListPage, Vps, VpsStore } from './types';
+import { planReconcile } from './reconcile-plan';
+import type { CreateResult, DeleteResult, ListPage, ReconcileResult, UpdateResult, VpsStore } from './types';
 
-/** The columns the API shows: everything but the tombstone. */
+/** The columns the API shows. */
 const visible = {
   id: vps.id,
   user_id: vps.user_id,
+  external_id: vps.external_id,
   name: vps.name,
   status: vps.status,
   cpu: vps.cpu,
@@ -16,45 +21,68 @@ const visible = {
   disk: vps.disk,
   os: vps.os,
   hypervisor: vps.hypervisor,
+  version: vps.version,
   created_at: vps.created_at,
   updated_at: vps.updated_at,
 };
+/** What write decisions need besides: the tombstone and the create fingerprint. */
+const stored = { ...visible, deleted_at: vps.deleted_at, create_hash: vps.create_hash };
 
-/** The embedded store: Drizzle over a D1 binding. Every operation is one statement (RETURNING). */
+/** D1 binds at most 100 parameters per statement: multi-row writes go in chunks. */
+const MAX_PARAMS = 100;
+const chunk = <T>(items: T[], size: number) =>
+  Array.from({ length: Math.ceil(items.length / size) }, (_, i) => items.slice(i * size, (i + 1) * size));
+
+const byRef = (ref: VpsRef) => ('id' in ref ? eq(vps.id, ref.id) : eq(vps.external_id, ref.external_id));
+/** Writes carrying a version apply only over an older one. */
+const olderThan = (version?: number) => (version === undefined ? undefined : lt(vps.version, version));
+
+/**
+ * The embedded store: Drizzle over a D1 binding. Writes are single guarded statements with
+ * RETURNING, so the common path is one round trip; reconcile applies its plan in one batch,
+ * which D1 runs as one transaction.
+ */
 export function d1Store(binding: D1Database): VpsStore {
   const db = drizzle(binding);
+  const current = async (ref: VpsRef): Promise<StoredVps | undefined> => (await db.select(stored).from(vps).where(byRef(ref)))[0];
+
   return {
-    async create(input: VpsCreate): Promise<Vps> {
-      const now = new Date();
-      const [row] = await db
+    async create(input: VpsCreate, fingerprint: string): Promise<CreateResult> {
+      const [created] = await db
         .insert(vps)
-        .values({ ...input, created_at: now, updated_at: now })
+        .values(newRow(input, fingerprint, new Date()))
+        .onConflictDoNothing({ target: vps.external_id })
         .returning(visible);
-      return row!;
+      if (created) return { outcome: 'created', vps: created };
+      // Only an existing external_id stops the insert: decide replay or conflict from that row.
+      const existing = await current({ external_id: input.external_id! });
+      if (!existing) throw new Error('create conflicted on an external_id that cannot be read back');
+      return existingCreateOutcome(existing, fingerprint);
     },
 
-    async update(id: number, patch: VpsPatch): Promise<Vps | null> {
+    async update(ref: VpsRef, patch: VpsPatch, version?: number): Promise<UpdateResult> {
       const [row] = await db
         .update(vps)
-        .set({ ...patch, updated_at: new Date() })
-        .where(and(eq(vps.id, id), isNull(vps.deleted_at)))
+        .set({ ...patch, updated_at: new Date(), ...(version === undefined ? {} : { version }) })
+        .where(and(byRef(ref), isNull(vps.deleted_at), olderThan(version)))
         .returning(visible);
-      return row ?? null;
+      if (row) return { outcome: 'applied', vps: row };
+      return missedUpdateOutcome(await current(ref));
     },
 
-    async delete(id: number): Promise<DeleteOutcome> {
+    async delete(ref: VpsRef, version?: number): Promise<DeleteResult> {
+      const now = new Date();
       const deleted = await db
         .update(vps)
-        .set({ deleted_at: new Date() })
-        .where(and(eq(vps.id, id), isNull(vps.deleted_at)))
+        .set({ deleted_at: now, updated_at: now, ...(version === undefined ? {} : { version }) })
+        .where(and(byRef(ref), isNull(vps.deleted_at), olderThan(version)))
         .returning({ id: vps.id });
-      if (deleted.length) return 'deleted';
-      // Rare path (a repeated or unknown delete): tell "already gone" from "never existed".
-      const [tombstone] = await db.select({ id: vps.id }).from(vps).where(eq(vps.id, id));
-      return tombstone ? 'already_deleted' : 'not_found';
+      if (deleted.length) return { outcome: 'deleted' };
+      // Rare path (a repeated, stale or unknown delete): tell them apart.
+      return missedDeleteOutcome(await current(ref));
     },
 
-    async get(userId: number, id: number): Promise<Vps | null> {
+    async get(userId: number, id: number) {
       const [row] = await db
         .select(visible)
         .from(vps)
@@ -70,6 +98,36 @@ export function d1Store(binding: D1Database): VpsStore {
         .orderBy(desc(vps.id))
         .limit(limit + 1);
       return pageOf(rows, limit);
+    },
+
+    async reconcile(userId: number, items: ReconcileItem[], { dryRun }: { dryRun: boolean }): Promise<ReconcileResult> {
+      // One parameter for all external_ids (json_each) keeps the read within D1's bound-parameter limit.
+      const wanted = JSON.stringify(items.map((i) => i.external_id));
+      const rows = await db
+        .select(stored)
+        .from(vps)
+        .where(or(eq(vps.user_id, userId), sql`${vps.external_id} IN (SELECT value FROM json_each(${wanted}))`));
+      const plan = planReconcile(userId, items, rows);
+      if (dryRun) return plan.result;
+
+      const now = new Date();
+      const creates = await Promise.all(plan.creates.map(async (c) => newRow(c, await createFingerprint(c), now)));
+      const statements: BatchItem<'sqlite'>[] = [];
+      const rowsPerInsert = creates.length ? Math.floor(MAX_PARAMS / Object.keys(creates[0]!).length) : 1;
+      for (const part of chunk(creates, rowsPerInsert)) {
+        statements.push(db.insert(vps).values(part).onConflictDoNothing({ target: vps.external_id }));
+      }
+      for (const { row, patch, version } of plan.updates) {
+        // Guarded by the state the plan was made from: a write that slipped in between wins.
+        const unchangedSincePlan: SQL = and(eq(vps.id, row.id), isNull(vps.deleted_at), eq(vps.updated_at, row.updated_at))!;
+        statements.push(db.update(vps).set({ ...patch, version, updated_at: now }).where(unchangedSincePlan));
+      }
+      for (const part of chunk(plan.deletes.map((r) => r.id), MAX_PARAMS - 2)) {
+        statements.push(db.update(vps).set({ deleted_at: now, updated_at: now }).where(and(inArray(vps.id, part), isNull(vps.deleted_at))));
+      }
+      const [first, ...rest] = statements;
+      if (first) await db.batch([first, ...rest]);
+      return plan.result;
     },
   };
 }

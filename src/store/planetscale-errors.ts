@@ -1,6 +1,5 @@
 import { DatabaseError } from '@planetscale/database';
 import { StoreUnavailableError } from '../errors';
-import type { VpsStore } from './types';
 
 /**
  * MySQL errors that mean "try again", not "this request is wrong": lock wait timeout, deadlock,
@@ -35,14 +34,22 @@ function isUnavailableDriverError(err: Error): boolean {
   return false;
 }
 
+/** Whether the statement failed on a unique key (MySQL errno 1062), wrapped by Drizzle or not. */
+export function isDuplicateKey(err: unknown): boolean {
+  for (let e = err, depth = 0; e instanceof Error && depth < 5; e = e.cause, depth++) {
+    if (e instanceof DatabaseError && errnoOf(e.message) === 1062) return true;
+  }
+  return false;
+}
+
 /**
  * Wraps every store method so that "database unavailable" leaves as StoreUnavailableError
  * (503 + Retry-After) and anything else as it came (500, logged, never shown).
  */
-export function translateDriverErrors(store: VpsStore): VpsStore {
-  const wrapped = {} as Record<keyof VpsStore, unknown>;
-  for (const name of Object.keys(store) as (keyof VpsStore)[]) {
-    const method = store[name] as (...args: unknown[]) => Promise<unknown>;
+export function translateDriverErrors<S extends object>(store: S): S {
+  const wrapped = {} as Record<string, unknown>;
+  for (const name of Object.keys(store)) {
+    const method = (store as Record<string, unknown>)[name] as (...args: unknown[]) => Promise<unknown>;
     wrapped[name] = async (...args: unknown[]) => {
       try {
         return await method(...args);
@@ -52,5 +59,5 @@ export function translateDriverErrors(store: VpsStore): VpsStore {
       }
     };
   }
-  return wrapped as VpsStore;
+  return wrapped as S;
 }

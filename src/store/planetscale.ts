@@ -1,16 +1,20 @@
 import type { Client } from '@planetscale/database';
-import { and, desc, eq, isNull, lt } from 'drizzle-orm';
+import { and, desc, eq, inArray, isNull, lt, or, sql } from 'drizzle-orm';
 import { drizzle } from 'drizzle-orm/planetscale-serverless';
 import { vps } from '../db/schema.mysql';
-import type { VpsCreate, VpsPatch } from '../vps/schema';
+import { createFingerprint } from '../vps/fingerprint';
+import type { ReconcileItem, VpsCreate, VpsPatch, VpsRef } from '../vps/schema';
+import { existingCreateOutcome, missedDeleteOutcome, missedUpdateOutcome, newRow, toVps, type StoredVps } from './outcomes';
 import { pageOf } from './page';
-import { translateDriverErrors } from './planetscale-errors';
-import type { DeleteOutcome, ListPage, Vps, VpsStore } from './types';
+import { isDuplicateKey, translateDriverErrors } from './planetscale-errors';
+import { planReconcile } from './reconcile-plan';
+import type { CreateResult, DeleteResult, ListPage, ReconcileResult, UpdateResult, VpsStore } from './types';
 
-/** The columns the API shows: everything but the tombstone. */
+/** The columns the API shows. */
 const visible = {
   id: vps.id,
   user_id: vps.user_id,
+  external_id: vps.external_id,
   name: vps.name,
   status: vps.status,
   cpu: vps.cpu,
@@ -18,56 +22,69 @@ const visible = {
   disk: vps.disk,
   os: vps.os,
   hypervisor: vps.hypervisor,
+  version: vps.version,
   created_at: vps.created_at,
   updated_at: vps.updated_at,
 };
+/** What write decisions need besides: the tombstone and the create fingerprint. */
+const stored = { ...visible, deleted_at: vps.deleted_at, create_hash: vps.create_hash };
+
+const byRef = (ref: VpsRef) => ('id' in ref ? eq(vps.id, ref.id) : eq(vps.external_id, ref.external_id));
+/** Writes carrying a version apply only over an older one. */
+const olderThan = (version?: number) => (version === undefined ? undefined : lt(vps.version, version));
 
 /**
  * The production store: Drizzle over PlanetScale's HTTP driver. Every query is an HTTP round
- * trip from the edge, so each operation uses one statement where MySQL allows it. Each write is
- * a single statement, hence atomic: a failure never leaves half of a change behind.
+ * trip from the edge, so each operation uses one statement where MySQL allows it. Single writes
+ * are single statements, hence atomic; reconcile runs in one transaction.
  */
 export function planetscaleStore(client: Client): VpsStore {
   const db = drizzle({ client });
-
-  const selectLive = (id: number) =>
-    db
-      .select(visible)
-      .from(vps)
-      .where(and(eq(vps.id, id), isNull(vps.deleted_at)));
+  const current = async (ref: VpsRef): Promise<StoredVps | undefined> => (await db.select(stored).from(vps).where(byRef(ref)))[0];
 
   return translateDriverErrors({
-    async create(input: VpsCreate): Promise<Vps> {
-      // The columns' values are all known here; only the id comes back, as insertId.
-      const now = new Date();
-      const row = { ...input, created_at: now, updated_at: now };
-      const result = await db.insert(vps).values(row);
-      return { id: Number(result.insertId), ...row };
+    async create(input: VpsCreate, fingerprint: string): Promise<CreateResult> {
+      // Every column's value is known here; only the id comes back, as insertId. The unique
+      // external_id makes concurrent creates of one VPS race safely: one INSERT wins, the
+      // others fail with a duplicate key and read the winner (a second round trip, rare path).
+      const row = newRow(input, fingerprint, new Date());
+      try {
+        const result = await db.insert(vps).values(row);
+        return { outcome: 'created', vps: toVps({ id: Number(result.insertId), ...row, deleted_at: null }) };
+      } catch (err) {
+        if (input.external_id === undefined || !isDuplicateKey(err)) throw err;
+      }
+      const existing = await current({ external_id: input.external_id });
+      if (!existing) throw new Error('create conflicted on an external_id that cannot be read back');
+      return existingCreateOutcome(existing, fingerprint);
     },
 
-    async update(id: number, patch: VpsPatch): Promise<Vps | null> {
-      await db
-        .update(vps)
-        .set({ ...patch, updated_at: new Date() })
-        .where(and(eq(vps.id, id), isNull(vps.deleted_at)));
-      // MySQL has no UPDATE ... RETURNING: a second round trip reads the whole row back. It also
-      // tells "unknown id" from "nothing changed", which rowsAffected (changed rows) cannot.
-      const [row] = await selectLive(id);
-      return row ?? null;
-    },
-
-    async delete(id: number): Promise<DeleteOutcome> {
+    async update(ref: VpsRef, patch: VpsPatch, version?: number): Promise<UpdateResult> {
       const result = await db
         .update(vps)
-        .set({ deleted_at: new Date() })
-        .where(and(eq(vps.id, id), isNull(vps.deleted_at)));
-      if (result.rowsAffected > 0) return 'deleted';
-      // Rare path (a repeated or unknown delete): tell "already gone" from "never existed".
-      const [tombstone] = await db.select({ id: vps.id }).from(vps).where(eq(vps.id, id));
-      return tombstone ? 'already_deleted' : 'not_found';
+        .set({ ...patch, updated_at: new Date(), ...(version === undefined ? {} : { version }) })
+        .where(and(byRef(ref), isNull(vps.deleted_at), olderThan(version)));
+      // MySQL has no UPDATE ... RETURNING: a second round trip reads the whole row back.
+      const row = await current(ref);
+      if (!row || row.deleted_at) return missedUpdateOutcome(row);
+      // Unversioned writes always apply to a live row (rowsAffected would be 0 for a no-op);
+      // versioned ones applied exactly when the guarded UPDATE matched.
+      const applied = version === undefined || result.rowsAffected > 0;
+      return applied ? { outcome: 'applied', vps: toVps(row) } : missedUpdateOutcome(row);
     },
 
-    async get(userId: number, id: number): Promise<Vps | null> {
+    async delete(ref: VpsRef, version?: number): Promise<DeleteResult> {
+      const now = new Date();
+      const result = await db
+        .update(vps)
+        .set({ deleted_at: now, updated_at: now, ...(version === undefined ? {} : { version }) })
+        .where(and(byRef(ref), isNull(vps.deleted_at), olderThan(version)));
+      if (result.rowsAffected > 0) return { outcome: 'deleted' };
+      // Rare path (a repeated, stale or unknown delete): tell them apart.
+      return missedDeleteOutcome(await current(ref));
+    },
+
+    async get(userId: number, id: number) {
       const [row] = await db
         .select(visible)
         .from(vps)
@@ -83,6 +100,52 @@ export function planetscaleStore(client: Client): VpsStore {
         .orderBy(desc(vps.id))
         .limit(limit + 1);
       return pageOf(rows, limit);
+    },
+
+    async reconcile(userId: number, items: ReconcileItem[], { dryRun }: { dryRun: boolean }): Promise<ReconcileResult> {
+      const ids = items.map((i) => i.external_id);
+      const mine = or(eq(vps.user_id, userId), ids.length ? inArray(vps.external_id, ids) : undefined);
+      if (dryRun) return planReconcile(userId, items, await db.select(stored).from(vps).where(mine)).result;
+
+      // BEGIN, a locking read, at most one upsert and one delete, COMMIT: five round trips
+      // whatever the batch size. FOR UPDATE (with the unique index's gap locks) keeps the plan
+      // true until COMMIT: no concurrent sync can slip a write in between.
+      return db.transaction(async (tx) => {
+        const rows = await tx.select(stored).from(vps).where(mine).for('update');
+        const plan = planReconcile(userId, items, rows);
+        const now = new Date();
+        const upserts = [
+          ...(await Promise.all(plan.creates.map(async (c) => newRow(c, await createFingerprint(c), now)))),
+          // Existing rows keep their owner, creation time and fingerprint: the upsert below
+          // only rewrites the described columns of the rows it finds by external_id.
+          ...plan.updates.map(({ row, patch, version }) => ({ ...row, ...patch, version, updated_at: now })),
+        ];
+        if (upserts.length) {
+          await tx
+            .insert(vps)
+            .values(upserts)
+            .onDuplicateKeyUpdate({
+              set: {
+                name: sql`values(${vps.name})`,
+                status: sql`values(${vps.status})`,
+                cpu: sql`values(${vps.cpu})`,
+                ram: sql`values(${vps.ram})`,
+                disk: sql`values(${vps.disk})`,
+                os: sql`values(${vps.os})`,
+                hypervisor: sql`values(${vps.hypervisor})`,
+                version: sql`values(${vps.version})`,
+                updated_at: sql`values(${vps.updated_at})`,
+              },
+            });
+        }
+        if (plan.deletes.length) {
+          await tx
+            .update(vps)
+            .set({ deleted_at: now, updated_at: now })
+            .where(inArray(vps.id, plan.deletes.map((r) => r.id)));
+        }
+        return plan.result;
+      });
     },
   });
 }

@@ -1,10 +1,11 @@
 import type { Hypervisor, VpsStatus } from '../vps/fields';
-import type { VpsCreate, VpsPatch } from '../vps/schema';
+import type { ReconcileItem, VpsCreate, VpsPatch, VpsRef } from '../vps/schema';
 
 /** A VPS as the API shows it (timestamps serialise to ISO 8601 in JSON). */
 export interface Vps {
   id: number;
   user_id: number;
+  external_id: string | null;
   name: string;
   status: VpsStatus;
   cpu: number;
@@ -12,11 +13,32 @@ export interface Vps {
   disk: number;
   os: string;
   hypervisor: Hypervisor;
+  /** The main site's ordering stamp of the last applied write; 0 when none was given. */
+  version: number;
   created_at: Date;
   updated_at: Date;
 }
 
-export type DeleteOutcome = 'deleted' | 'already_deleted' | 'not_found';
+/**
+ * What a write did. `stale`: a version not newer than the stored one, not applied. `deleted`:
+ * the VPS is tombstoned and stays so. `vps` is the current state whenever the VPS exists.
+ */
+export type CreateResult =
+  | { outcome: 'created'; vps: Vps }
+  /** The same create again (same external_id and payload): nothing written. */
+  | { outcome: 'replayed'; vps: Vps; deleted: boolean }
+  /** The external_id exists with a different payload. */
+  | { outcome: 'conflict'; vps: Vps };
+
+export type UpdateResult =
+  | { outcome: 'applied' | 'stale' | 'deleted'; vps: Vps }
+  | { outcome: 'not_found' };
+
+/** A delete that applied carries no row: it is one statement, and MySQL cannot return rows. */
+export type DeleteResult =
+  | { outcome: 'deleted' }
+  | { outcome: 'already_deleted' | 'stale'; vps: Vps }
+  | { outcome: 'not_found' };
 
 export interface ListPage {
   items: Vps[];
@@ -24,18 +46,59 @@ export interface ListPage {
   next: number | null;
 }
 
+export interface ReconcileCounts {
+  created: number;
+  updated: number;
+  deleted: number;
+  unchanged: number;
+  skipped: number;
+  /** The user's VPS without an external_id: the main site cannot name them, so they are left alone. */
+  untracked: number;
+}
+
+export interface ReconcileResult {
+  counts: ReconcileCounts;
+  skipped: { external_id: string; reason: 'deleted_in_panel' | 'owned_by_another_user' | 'stale_version' }[];
+}
+
 /**
  * Where VPS live. The handlers depend on this alone; one implementation per database
- * (store/d1.ts, store/planetscale.ts). Deleted VPS are tombstoned: invisible to get/list/update.
+ * (store/d1.ts, store/planetscale.ts), both held to test/worker/store-contract.test.ts.
+ * Deleted VPS are tombstoned: invisible to get/list, never brought back by a late write.
  * Implementations throw StoreUnavailableError when the database cannot answer.
  */
 export interface VpsStore {
-  create(input: VpsCreate): Promise<Vps>;
-  /** The updated VPS, or null when no live VPS has that id. */
-  update(id: number, patch: VpsPatch): Promise<Vps | null>;
-  delete(id: number): Promise<DeleteOutcome>;
+  /** `fingerprint` identifies the create payload (see vps/fingerprint.ts). */
+  create(input: VpsCreate, fingerprint: string): Promise<CreateResult>;
+  /** Applies `patch` unless `version` is given and not newer than the stored one. */
+  update(ref: VpsRef, patch: VpsPatch, version?: number): Promise<UpdateResult>;
+  delete(ref: VpsRef, version?: number): Promise<DeleteResult>;
   /** The owner's live VPS with that id; null for a missing, deleted or someone else's VPS. */
   get(userId: number, id: number): Promise<Vps | null>;
   /** The owner's live VPS, newest first, `limit` at most, strictly older than `before` when given. */
   listForUser(userId: number, page: { limit: number; before?: number }): Promise<ListPage>;
+  /** Makes the user's VPS equal `items` (by external_id), atomically; `dryRun` only counts. */
+  reconcile(userId: number, items: ReconcileItem[], options: { dryRun: boolean }): Promise<ReconcileResult>;
+}
+
+/** What claiming an Idempotency-Key found. */
+export type IdempotencyClaim =
+  | { state: 'claimed' }
+  | { state: 'in_flight' }
+  | { state: 'mismatch' }
+  | { state: 'done'; status: number; body: string };
+
+/**
+ * Idempotency-Key records, in the same database as the VPS. A claim is atomic (a primary-key
+ * insert, or a takeover of an expired record), so two requests with one key never both run.
+ */
+export interface IdempotencyStore {
+  /** Claims `key` for a request with this body hash, or tells what holds it. */
+  claim(key: string, requestHash: string, now: Date): Promise<IdempotencyClaim>;
+  /** Stores the first request's answer for replay. */
+  complete(key: string, status: number, body: string, now: Date): Promise<void>;
+  /** Frees a claim whose request failed with a server error, so a retry runs it again. */
+  release(key: string): Promise<void>;
+  /** Deletes expired records; returns how many. */
+  purgeExpired(now: Date): Promise<number>;
 }

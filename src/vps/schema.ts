@@ -4,7 +4,7 @@
  * with these schemas and nothing else. zod/mini keeps the Worker bundle small.
  */
 import * as z from 'zod/mini';
-import { BOUNDS, HYPERVISORS, LIST_LIMIT, MAX_LENGTH, VPS_STATUSES } from './fields';
+import { BOUNDS, EXTERNAL_ID, HYPERVISORS, LIST_LIMIT, MAX_LENGTH, MAX_RECONCILE_ITEMS, VERSION, VPS_STATUSES } from './fields';
 
 const boundedInt = ({ min, max }: { min: number; max: number }) => {
   const range = `must be an integer between ${min} and ${max}`;
@@ -31,6 +31,12 @@ const text = (max: number) =>
 
 export const vpsId = boundedInt(BOUNDS.id);
 export const userId = boundedInt(BOUNDS.user_id);
+export const version = boundedInt(VERSION);
+export const externalId = z.string().check(
+  z.minLength(1, 'must not be empty'),
+  z.maxLength(EXTERNAL_ID.maxLength, `must be at most ${EXTERNAL_ID.maxLength} characters`),
+  z.regex(EXTERNAL_ID.pattern, 'must be visible ASCII characters only'),
+);
 export const vpsStatus = z.enum(VPS_STATUSES);
 export const hypervisor = z.enum(HYPERVISORS);
 
@@ -47,15 +53,25 @@ const specShape = {
 
 export const vpsCreate = z.strictObject({
   user_id: userId,
+  external_id: z.optional(externalId),
   ...specShape,
   status: z._default(vpsStatus, 'creating'),
+  version: z.optional(version),
 });
 
 const MUTABLE_FIELDS = Object.keys(specShape);
 
+/** A VPS is addressed by the panel's `id` or by the main site's `external_id`: exactly one. */
+const oneRef = z.refine<{ id?: number; external_id?: string }>((v) => (v.id === undefined) !== (v.external_id === undefined), {
+  message: 'give either id or external_id (exactly one)',
+  path: ['id'],
+});
+
+const refShape = { id: z.optional(vpsId), external_id: z.optional(externalId), version: z.optional(version) };
+
 export const vpsUpdate = z
   .strictObject({
-    id: vpsId,
+    ...refShape,
     name: z.optional(specShape.name),
     status: z.optional(specShape.status),
     cpu: z.optional(specShape.cpu),
@@ -65,23 +81,45 @@ export const vpsUpdate = z
     hypervisor: z.optional(specShape.hypervisor),
   })
   .check(
+    oneRef,
     z.refine((v) => MUTABLE_FIELDS.some((f) => f in v), {
       message: `must change at least one of: ${MUTABLE_FIELDS.join(', ')}`,
-      abort: true,
     }),
   );
 
-export const vpsDelete = z.strictObject({ id: vpsId });
+export const vpsDelete = z.strictObject(refShape).check(oneRef);
+
+/** One VPS of the main site's full set for a user; the owner is the request's `user_id`. */
+export const reconcileItem = z.strictObject({
+  external_id: externalId,
+  ...specShape,
+  status: z._default(vpsStatus, 'creating'),
+  version: z.optional(version),
+});
+
+export const reconcileRequest = z.strictObject({
+  action: z.literal('reconcile'),
+  user_id: userId,
+  dry_run: z._default(z.boolean(), false),
+  vps: z.array(reconcileItem).check(
+    z.maxLength(MAX_RECONCILE_ITEMS, `must list at most ${MAX_RECONCILE_ITEMS} VPS per request`),
+    z.refine((items) => new Set(items.map((i) => i.external_id)).size === items.length, 'lists an external_id twice'),
+  ),
+});
 
 export const syncRequest = z.discriminatedUnion('action', [
   z.strictObject({ action: z.literal('create'), vps: vpsCreate }),
   z.strictObject({ action: z.literal('update'), vps: vpsUpdate }),
   z.strictObject({ action: z.literal('delete'), vps: vpsDelete }),
+  reconcileRequest,
 ]);
 
 export type VpsCreate = z.output<typeof vpsCreate>;
 export type VpsUpdate = z.output<typeof vpsUpdate>;
-export type VpsPatch = Omit<VpsUpdate, 'id'>;
+export type VpsPatch = Omit<VpsUpdate, 'id' | 'external_id' | 'version'>;
+export type VpsRef = { id: number } | { external_id: string };
+export type ReconcileItem = z.output<typeof reconcileItem>;
+export type ReconcileRequest = z.output<typeof reconcileRequest>;
 export type SyncRequest = z.output<typeof syncRequest>;
 
 /** GET /api/vps query. Other parameters (a `user_id` above all) are ignored: the owner is the token's. */

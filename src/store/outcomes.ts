@@ -1,0 +1,48 @@
+import type { ReconcileItem, VpsCreate } from '../vps/schema';
+import type { CreateResult, DeleteResult, UpdateResult, Vps } from './types';
+
+/** A row as the stores read it for decisions: the API's VPS plus tombstone and create fingerprint. */
+export interface StoredVps extends Vps {
+  deleted_at: Date | null;
+  create_hash: string | null;
+}
+
+export function toVps({ deleted_at: _deleted, create_hash: _hash, ...vps }: StoredVps): Vps {
+  return vps;
+}
+
+/** A create whose external_id already exists: the same payload is a replay, another one a conflict. */
+export function existingCreateOutcome(row: StoredVps, fingerprint: string): CreateResult {
+  return row.create_hash === fingerprint
+    ? { outcome: 'replayed', vps: toVps(row), deleted: row.deleted_at !== null }
+    : { outcome: 'conflict', vps: toVps(row) };
+}
+
+/** Why a guarded update did not apply, from the row as it is now. */
+export function missedUpdateOutcome(row: StoredVps | undefined): UpdateResult {
+  if (!row) return { outcome: 'not_found' };
+  return { outcome: row.deleted_at ? 'deleted' : 'stale', vps: toVps(row) };
+}
+
+/** Why a guarded delete did not apply, from the row as it is now. */
+export function missedDeleteOutcome(row: StoredVps | undefined): DeleteResult {
+  if (!row) return { outcome: 'not_found' };
+  return { outcome: row.deleted_at ? 'already_deleted' : 'stale', vps: toVps(row) };
+}
+
+/** The row values of a new VPS; the stores add nothing but the id. */
+export function newRow(input: VpsCreate, fingerprint: string, now: Date) {
+  return {
+    ...input,
+    external_id: input.external_id ?? null,
+    version: input.version ?? 0,
+    create_hash: fingerprint,
+    created_at: now,
+    updated_at: now,
+  };
+}
+
+/** A reconcile item as the create it stands for, owner included. */
+export function reconcileCreate(userId: number, { version, ...item }: ReconcileItem): VpsCreate {
+  return { user_id: userId, ...item, ...(version === undefined ? {} : { version }) };
+}
