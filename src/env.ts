@@ -1,4 +1,4 @@
-import type { VpsStore } from './store/types';
+import type { IdempotencyStore, VpsStore } from './store/types';
 
 /**
  * The Worker's bindings. `Env` (worker-configuration.d.ts, from `wrangler types`) has the
@@ -33,6 +33,7 @@ export interface AppEnv {
     /** The verified token's owner (bearer routes only). */
     userId: number;
     store: VpsStore;
+    idempotency: IdempotencyStore;
     /** The parsed JSON body (routes behind jsonBody()). */
     body: unknown;
   };

@@ -1,3 +1,12 @@
 import { createApp } from './app';
+import type { Bindings } from './env';
+import { purgeExpiredIdempotencyKeys } from './maintenance';
 
-export default createApp();
+const app = createApp();
+
+export default {
+  fetch: app.fetch,
+  async scheduled(_controller, env, ctx) {
+    ctx.waitUntil(purgeExpiredIdempotencyKeys(env));
+  },
+} satisfies ExportedHandler<Bindings>;

@@ -1,9 +1,11 @@
 import type { MiddlewareHandler } from 'hono';
 import type { AppEnv, Bindings } from '../env';
 import { d1Store } from './d1';
-import { planetscaleClient, usesPlanetscale } from './planetscale-client';
+import { d1IdempotencyStore } from './d1-idempotency';
 import { planetscaleStore } from './planetscale';
-import type { VpsStore } from './types';
+import { planetscaleClient, usesPlanetscale } from './planetscale-client';
+import { planetscaleIdempotencyStore } from './planetscale-idempotency';
+import type { IdempotencyStore, VpsStore } from './types';
 
 /**
  * The store configured for this deployment: PlanetScale when its binding is set, the
@@ -13,10 +15,16 @@ export function storeFor(env: Bindings, fetchImpl?: typeof fetch): VpsStore {
   return usesPlanetscale(env) ? planetscaleStore(planetscaleClient(env, fetchImpl)) : d1Store(env.DB);
 }
 
-/** Puts the configured store on the context; creating one does no I/O. */
+/** The Idempotency-Key records, in the same database as the VPS. */
+export function idempotencyStoreFor(env: Bindings, fetchImpl?: typeof fetch): IdempotencyStore {
+  return usesPlanetscale(env) ? planetscaleIdempotencyStore(planetscaleClient(env, fetchImpl)) : d1IdempotencyStore(env.DB);
+}
+
+/** Puts the configured stores on the context; creating them does no I/O. */
 export function withStore(): MiddlewareHandler<AppEnv> {
   return async function withStore(c, next) {
     c.set('store', storeFor(c.env));
+    c.set('idempotency', idempotencyStoreFor(c.env));
     await next();
   };
 }

@@ -1,41 +1,70 @@
-import { Hono } from 'hono';
+import { Hono, type Context } from 'hono';
 import { apiKeyAuth } from '../auth/api-key';
 import type { AppEnv } from '../env';
 import { ApiError } from '../errors';
+import { idempotency } from '../idempotency/middleware';
 import { jsonBody } from '../middleware/json-body';
+import type { Vps } from '../store/types';
 import { parseOrThrow } from '../validation';
-import { syncRequest } from './schema';
+import { createFingerprint } from './fingerprint';
+import { syncRequest, type VpsRef } from './schema';
 
 /** Documented request body limit of POST /api/vps/sync. */
 export const MAX_SYNC_BODY_BYTES = 64 * 1024;
 
 const SYNCED = 'VPS synced successfully';
+const ALREADY_DELETED = 'VPS already deleted';
+const STALE = 'Not applied: the stored version is newer or the same';
 
-const vpsNotFound = (id: number) => new ApiError(404, `VPS ${id} not found`, [{ field: 'vps.id', message: 'no such VPS' }]);
+const refOf = (vps: { id?: number; external_id?: string }): VpsRef =>
+  vps.id !== undefined ? { id: vps.id } : { external_id: vps.external_id! };
+const refField = (ref: VpsRef) => ('id' in ref ? 'vps.id' : 'vps.external_id');
+const describeRef = (ref: VpsRef) => ('id' in ref ? `VPS ${ref.id}` : `VPS with external_id "${ref.external_id}"`);
+
+const notFound = (ref: VpsRef) => new ApiError(404, `${describeRef(ref)} not found`, [{ field: refField(ref), message: 'no such VPS' }]);
+
+/**
+ * The success envelope of every sync answer. `applied: false` tells the sender the event
+ * changed nothing (a replay, a stale version, a deleted VPS) so it can stop retrying.
+ */
+const synced = (c: Context<AppEnv>, status: 200 | 201, message: string, applied: boolean, vps: Vps | VpsRef) =>
+  c.json({ status: 'success', message, applied, vps }, status);
 
 /** POST /api/vps/sync: the main site pushes VPS lifecycle events (server to server, X-API-Key). */
 export const syncRoutes = new Hono<AppEnv>()
-  .post('/', apiKeyAuth(), jsonBody({ maxBytes: MAX_SYNC_BODY_BYTES }), async (c) => {
+  .post('/', apiKeyAuth(), jsonBody({ maxBytes: MAX_SYNC_BODY_BYTES }), idempotency(), async (c) => {
     const command = parseOrThrow(syncRequest, c.get('body'));
     const store = c.get('store');
 
     switch (command.action) {
       case 'create': {
-        const vps = await store.create(command.vps);
-        return c.json({ status: 'success', message: SYNCED, vps }, 201);
+        const result = await store.create(command.vps, await createFingerprint(command.vps));
+        if (result.outcome === 'created') return synced(c, 201, SYNCED, true, result.vps);
+        if (result.outcome === 'replayed') return synced(c, 200, result.deleted ? ALREADY_DELETED : 'VPS already synced', false, result.vps);
+        throw new ApiError(409, `external_id "${command.vps.external_id}" already belongs to VPS ${result.vps.id} with different data; send an update to change it`, [
+          { field: 'vps.external_id', message: 'already used with a different payload' },
+        ]);
       }
       case 'update': {
-        const { id, ...patch } = command.vps;
-        const vps = await store.update(id, patch);
-        if (!vps) throw vpsNotFound(id);
-        return c.json({ status: 'success', message: SYNCED, vps }, 200);
+        const { id: _id, external_id: _externalId, version, ...patch } = command.vps;
+        const ref = refOf(command.vps);
+        const result = await store.update(ref, patch, version);
+        if (result.outcome === 'not_found') throw notFound(ref);
+        if (result.outcome === 'applied') return synced(c, 200, SYNCED, true, result.vps);
+        return synced(c, 200, result.outcome === 'deleted' ? ALREADY_DELETED : STALE, false, result.vps);
       }
       case 'delete': {
-        const { id } = command.vps;
-        const outcome = await store.delete(id);
-        if (outcome === 'not_found') throw vpsNotFound(id);
-        const message = outcome === 'deleted' ? SYNCED : 'VPS already deleted';
-        return c.json({ status: 'success', message, vps: { id } }, 200);
+        const ref = refOf(command.vps);
+        const result = await store.delete(ref, command.vps.version);
+        if (result.outcome === 'not_found') throw notFound(ref);
+        if (result.outcome === 'deleted') return synced(c, 200, SYNCED, true, ref);
+        return synced(c, 200, result.outcome === 'already_deleted' ? ALREADY_DELETED : STALE, false, result.vps);
+      }
+      case 'reconcile': {
+        const { user_id, vps, dry_run } = command;
+        const result = await store.reconcile(user_id, vps, { dryRun: dry_run });
+        const message = dry_run ? 'Dry run: nothing was changed' : 'VPS reconciled';
+        return c.json({ status: 'success', message, dry_run, ...result }, 200);
       }
     }
   })

@@ -1,0 +1,54 @@
+import type { Client } from '@planetscale/database';
+import { and, eq, lt } from 'drizzle-orm';
+import { drizzle } from 'drizzle-orm/planetscale-serverless';
+import { idempotencyKeys as keys } from '../db/schema.mysql';
+import { ANSWER_TTL_MS, IN_FLIGHT_LEASE_MS } from '../idempotency/states';
+import { isDuplicateKey, translateDriverErrors } from './planetscale-errors';
+import type { IdempotencyClaim, IdempotencyStore } from './types';
+
+/** Most expired records one purge deletes, so a backlog never becomes one long-running statement. */
+const PURGE_BATCH = 10_000;
+
+/** Idempotency-Key records on MySQL / PlanetScale. */
+export function planetscaleIdempotencyStore(client: Client): IdempotencyStore {
+  const db = drizzle({ client });
+  const store: IdempotencyStore = {
+    async claim(key, requestHash, now): Promise<IdempotencyClaim> {
+      const claim = { request_hash: requestHash, state: 'in_flight' as const, created_at: now, expires_at: new Date(now.getTime() + IN_FLIGHT_LEASE_MS) };
+      try {
+        await db.insert(keys).values({ key, ...claim });
+        return { state: 'claimed' };
+      } catch (err) {
+        if (!isDuplicateKey(err)) throw err;
+      }
+      // An expired record (an answer past its TTL, or the claim of a request that died) is taken over.
+      const taken = await db
+        .update(keys)
+        .set({ ...claim, response_status: null, response_body: null })
+        .where(and(eq(keys.key, key), lt(keys.expires_at, now)));
+      if (taken.rowsAffected > 0) return { state: 'claimed' };
+      const [row] = await db.select().from(keys).where(eq(keys.key, key));
+      if (!row) return store.claim(key, requestHash, now); // purged in between: claim afresh
+      if (row.request_hash !== requestHash) return { state: 'mismatch' };
+      if (row.state === 'in_flight') return { state: 'in_flight' };
+      return { state: 'done', status: row.response_status!, body: row.response_body! };
+    },
+
+    async complete(key, status, body, now) {
+      await db
+        .update(keys)
+        .set({ state: 'done', response_status: status, response_body: body, expires_at: new Date(now.getTime() + ANSWER_TTL_MS) })
+        .where(eq(keys.key, key));
+    },
+
+    async release(key) {
+      await db.delete(keys).where(and(eq(keys.key, key), eq(keys.state, 'in_flight')));
+    },
+
+    async purgeExpired(now) {
+      const result = await db.delete(keys).where(lt(keys.expires_at, now)).limit(PURGE_BATCH);
+      return result.rowsAffected;
+    },
+  };
+  return translateDriverErrors(store);
+}
