@@ -46,7 +46,7 @@ describe('PlanetScale round trips, as the endpoint counts them', () => {
 
     await resetStats();
     await sync({ action: 'delete', vps: { id: vps.id } });
-    expect((await stats()).statements).toEqual([expect.stringMatching(/^update `vps` set `deleted_at`/i)]);
+    expect((await stats()).statements).toEqual([expect.stringMatching(/^update `vps` set .*`deleted_at` = /i)]);
   });
 });
 

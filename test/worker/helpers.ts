@@ -48,6 +48,7 @@ export const validVps = (user_id: number, overrides: Record<string, unknown> = {
 export interface CreatedVps {
   id: number;
   user_id: number;
+  external_id: string | null;
   name: string;
   status: string;
   cpu: number;
@@ -55,6 +56,7 @@ export interface CreatedVps {
   disk: number;
   os: string;
   hypervisor: string;
+  version: number;
   created_at: string;
   updated_at: string;
 }

@@ -1,4 +1,6 @@
 import { beforeEach, describe, expect, it } from 'vitest';
+import type { Vps } from '../../src/store/types';
+import { createFingerprint } from '../../src/vps/fingerprint';
 import type { VpsCreate } from '../../src/vps/schema';
 import { freshUser } from './helpers';
 import { countedStore } from './round-trips';
@@ -22,17 +24,28 @@ const spec = (user_id: number, overrides: Partial<VpsCreate> = {}): VpsCreate =>
   ...overrides,
 });
 
+let lastExternal = 0;
+const freshExternalId = () => `contract-${Date.now()}-${++lastExternal}`;
+
+async function created(input: VpsCreate): Promise<Vps> {
+  const result = await store.create(input, await createFingerprint(input));
+  if (result.outcome !== 'created') throw new Error(`expected a new VPS, got ${result.outcome}`);
+  return result.vps;
+}
+
 beforeEach(() => reset());
 
 describe('store.create', () => {
   it('stores the VPS and returns it whole in one round trip', async () => {
     const user = freshUser();
     const before = Date.now();
-    const vps = await store.create(spec(user));
+    const vps = await created(spec(user));
     expect(roundTrips()).toBe(1);
     expect(vps).toEqual({
       ...spec(user),
       id: expect.any(Number),
+      external_id: null,
+      version: 0,
       created_at: expect.any(Date),
       updated_at: expect.any(Date),
     });
@@ -41,7 +54,7 @@ describe('store.create', () => {
     expect(await store.get(user, vps.id)).toEqual(vps);
   });
 
-  it('keeps Cyrillic, emoji and the largest values exactly', async () => {
+  it('keeps Cyrillic, emoji, the largest values and a version exactly', async () => {
     const user = freshUser();
     const extreme = spec(user, {
       name: '🚀'.repeat(99) + 'я',
@@ -51,24 +64,45 @@ describe('store.create', () => {
       disk: 1_048_576,
       status: 'suspended',
       hypervisor: 'xen',
+      external_id: '~'.repeat(64),
+      version: Number.MAX_SAFE_INTEGER,
     });
-    const vps = await store.create(extreme);
+    const vps = await created(extreme);
     expect(await store.get(user, vps.id)).toMatchObject(extreme);
-    const smallest = await store.create(spec(user, { name: 'a', os: 'b', cpu: 1, ram: 1, disk: 1 }));
-    expect(await store.get(user, smallest.id)).toMatchObject({ name: 'a', os: 'b', cpu: 1, ram: 1, disk: 1 });
+    const smallest = await created(spec(user, { name: 'a', os: 'b', cpu: 1, ram: 1, disk: 1, version: 1, external_id: freshExternalId() }));
+    expect(await store.get(user, smallest.id)).toMatchObject({ name: 'a', os: 'b', cpu: 1, ram: 1, disk: 1, version: 1 });
   });
 
   it('accepts the largest user id', async () => {
-    const vps = await store.create(spec(4_294_967_295));
+    const vps = await created(spec(4_294_967_295));
     expect(vps.user_id).toBe(4_294_967_295);
-    expect((await store.listForUser(4_294_967_295, { limit: 100 })).items.map((v) => v.id)).toContain(vps.id);
+    expect((await store.listForUser(4_294_967_295, { limit: 1 })).items.map((v) => v.id)).toEqual([vps.id]);
+  });
+
+  it('tells a replayed create from a conflicting one by external_id, in two round trips', async () => {
+    const user = freshUser();
+    const input = spec(user, { external_id: freshExternalId() });
+    const first = await created(input);
+    reset();
+    expect(await store.create(input, await createFingerprint(input))).toEqual({ outcome: 'replayed', vps: first, deleted: false });
+    expect(roundTrips()).toBe(2);
+    const other = { ...input, name: 'other' };
+    expect(await store.create(other, await createFingerprint(other))).toEqual({ outcome: 'conflict', vps: first });
+    expect((await store.listForUser(user, { limit: 10 })).items).toEqual([first]);
+  });
+
+  it('treats external ids case-sensitively, on MySQL as on SQLite', async () => {
+    const id = freshExternalId();
+    const lower = await created(spec(freshUser(), { external_id: `${id}-abc` }));
+    const upper = await created(spec(freshUser(), { external_id: `${id}-ABC` }));
+    expect(upper.id).not.toBe(lower.id);
   });
 });
 
 describe('store.get', () => {
   it("finds only the owner's live VPS, in one round trip", async () => {
     const owner = freshUser();
-    const vps = await store.create(spec(owner));
+    const vps = await created(spec(owner));
     reset();
     expect(await store.get(owner, vps.id)).toEqual(vps);
     expect(roundTrips()).toBe(1);
@@ -80,37 +114,58 @@ describe('store.get', () => {
 describe('store.update', () => {
   it('applies a patch and returns the whole VPS', async () => {
     const user = freshUser();
-    const vps = await store.create(spec(user));
+    const vps = await created(spec(user));
     await new Promise((r) => setTimeout(r, 5));
     reset();
-    const updated = await store.update(vps.id, { status: 'running', ram: 4096 });
+    const result = await store.update({ id: vps.id }, { status: 'running', ram: 4096 });
     // D1 answers with UPDATE ... RETURNING; MySQL has no RETURNING, so PlanetScale needs a SELECT.
     expect(roundTrips()).toBe(kind === 'd1' ? 1 : 2);
-    expect(updated).toEqual({ ...vps, status: 'running', ram: 4096, updated_at: expect.any(Date) });
-    expect(updated!.updated_at.getTime()).toBeGreaterThan(vps.updated_at.getTime());
+    expect(result).toEqual({ outcome: 'applied', vps: { ...vps, status: 'running', ram: 4096, updated_at: expect.any(Date) } });
+    const updated = (result as { vps: Vps }).vps;
+    expect(updated.updated_at.getTime()).toBeGreaterThan(vps.updated_at.getTime());
     expect(await store.get(user, vps.id)).toEqual(updated);
   });
 
-  it('returns null for an unknown or deleted id and changes nothing', async () => {
+  it('finds the VPS by external_id as well', async () => {
+    const externalId = freshExternalId();
+    const vps = await created(spec(freshUser(), { external_id: externalId }));
+    const result = await store.update({ external_id: externalId }, { status: 'stopped' });
+    expect(result).toMatchObject({ outcome: 'applied', vps: { id: vps.id, status: 'stopped' } });
+  });
+
+  it('applies only a newer version, and says why not otherwise', async () => {
+    const vps = await created(spec(freshUser(), { version: 10 }));
+    expect(await store.update({ id: vps.id }, { status: 'running' }, 10)).toMatchObject({ outcome: 'stale', vps: { status: 'creating', version: 10 } });
+    expect(await store.update({ id: vps.id }, { status: 'running' }, 9)).toMatchObject({ outcome: 'stale', vps: { version: 10 } });
+    expect(await store.update({ id: vps.id }, { status: 'running' }, 11)).toMatchObject({ outcome: 'applied', vps: { status: 'running', version: 11 } });
+    // Without a version the last write wins and the stored version stays.
+    expect(await store.update({ id: vps.id }, { status: 'stopped' })).toMatchObject({ outcome: 'applied', vps: { status: 'stopped', version: 11 } });
+  });
+
+  it('reports an unknown id as not found and a deleted one as deleted, changing nothing', async () => {
     const user = freshUser();
-    const vps = await store.create(spec(user));
-    expect(await store.update(4_294_967_295, { status: 'running' })).toBeNull();
-    await store.delete(vps.id);
-    expect(await store.update(vps.id, { status: 'running' })).toBeNull();
+    const vps = await created(spec(user));
+    expect(await store.update({ id: 4_294_967_295 }, { status: 'running' })).toEqual({ outcome: 'not_found' });
+    await store.delete({ id: vps.id });
+    expect(await store.update({ id: vps.id }, { status: 'running' })).toMatchObject({ outcome: 'deleted', vps: { status: 'creating' } });
     expect((await store.listForUser(user, { limit: 10 })).items).toEqual([]);
   });
 });
 
 describe('store.delete', () => {
-  it('tombstones in one round trip and tells repeated and unknown deletes apart', async () => {
+  it('tombstones in one round trip and tells repeated, stale and unknown deletes apart', async () => {
     const user = freshUser();
-    const vps = await store.create(spec(user));
+    const vps = await created(spec(user));
     reset();
-    expect(await store.delete(vps.id)).toBe('deleted');
+    expect(await store.delete({ id: vps.id })).toEqual({ outcome: 'deleted' });
     expect(roundTrips()).toBe(1);
     expect(await store.get(user, vps.id)).toBeNull();
-    expect(await store.delete(vps.id)).toBe('already_deleted');
-    expect(await store.delete(4_294_967_294)).toBe('not_found');
+    expect(await store.delete({ id: vps.id })).toMatchObject({ outcome: 'already_deleted', vps: { id: vps.id } });
+    expect(await store.delete({ id: 4_294_967_294 })).toEqual({ outcome: 'not_found' });
+
+    const versioned = await created(spec(user, { version: 5 }));
+    expect(await store.delete({ id: versioned.id }, 5)).toMatchObject({ outcome: 'stale', vps: { id: versioned.id } });
+    expect(await store.delete({ id: versioned.id }, 6)).toEqual({ outcome: 'deleted' });
   });
 });
 
@@ -118,8 +173,8 @@ describe('store.listForUser', () => {
   it('lists newest first, pages with before, in one round trip per page', async () => {
     const user = freshUser();
     const ids: number[] = [];
-    for (let i = 0; i < 5; i++) ids.push((await store.create(spec(user, { name: `n${i}` }))).id);
-    await store.create(spec(freshUser()));
+    for (let i = 0; i < 5; i++) ids.push((await created(spec(user, { name: `n${i}` }))).id);
+    await created(spec(freshUser()));
     const newestFirst = [...ids].reverse();
 
     reset();
@@ -135,9 +190,36 @@ describe('store.listForUser', () => {
 
   it('leaves deleted VPS out', async () => {
     const user = freshUser();
-    const keep = await store.create(spec(user));
-    const gone = await store.create(spec(user));
-    await store.delete(gone.id);
+    const keep = await created(spec(user));
+    const gone = await created(spec(user));
+    await store.delete({ id: gone.id });
     expect((await store.listForUser(user, { limit: 10 })).items).toEqual([keep]);
+  });
+});
+
+describe('store.reconcile', () => {
+  const item = (external_id: string, overrides: Record<string, unknown> = {}) => {
+    const { user_id: _user, ...rest } = spec(0, overrides);
+    return { ...rest, external_id };
+  };
+
+  it('applies a plan in a bounded number of round trips, whatever the batch size', async () => {
+    const user = freshUser();
+    const prefix = freshExternalId();
+    for (let i = 0; i < 30; i++) await created(spec(user, { external_id: `${prefix}-${i}` }));
+    const items = Array.from({ length: 60 }, (_, i) => item(`${prefix}-${i}`, i % 2 ? { status: 'running' } : {}));
+    items.splice(0, 10); // 0..9 are gone from the main site
+
+    reset();
+    const dry = await store.reconcile(user, items, { dryRun: true });
+    expect(roundTrips()).toBe(1);
+    expect(dry.counts).toEqual({ created: 30, updated: 10, deleted: 10, unchanged: 10, skipped: 0, untracked: 0 });
+
+    reset();
+    const result = await store.reconcile(user, items, { dryRun: false });
+    // D1: a read and one atomic batch. PlanetScale: BEGIN, a locking read, one upsert, one delete, COMMIT.
+    expect(roundTrips()).toBe(kind === 'd1' ? 2 : 5);
+    expect(result).toEqual(dry);
+    expect((await store.listForUser(user, { limit: 100 })).items).toHaveLength(50);
   });
 });

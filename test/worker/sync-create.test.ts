@@ -13,9 +13,11 @@ describe('sync create', () => {
     expect(body).toEqual({
       status: 'success',
       message: 'VPS synced successfully',
+      applied: true,
       vps: {
         id: expect.any(Number),
         user_id: user,
+        external_id: null,
         name: 'test-vps-01',
         status: 'creating',
         cpu: 2,
@@ -23,6 +25,7 @@ describe('sync create', () => {
         disk: 50,
         os: 'Ubuntu 22.04 LTS',
         hypervisor: 'proxmox',
+        version: 0,
         created_at: expect.stringMatching(ISO),
         updated_at: expect.stringMatching(ISO),
       },

@@ -9,7 +9,7 @@ describe('sync delete', () => {
 
     const res = await sync({ action: 'delete', vps: { id: gone.id } });
     expect(res.status).toBe(200);
-    expect(await res.json()).toEqual({ status: 'success', message: 'VPS synced successfully', vps: { id: gone.id } });
+    expect(await res.json()).toEqual({ status: 'success', message: 'VPS synced successfully', applied: true, vps: { id: gone.id } });
 
     const listed = await (await listAs(user)).json<{ vps: { id: number }[] }>();
     expect(listed.vps.map((v) => v.id)).toEqual([keep.id]);
@@ -17,12 +17,17 @@ describe('sync delete', () => {
     expect(lookup.status).toBe(404);
   });
 
-  it('answers 200 "already deleted" when deleting again', async () => {
+  it('answers 200 "already deleted", not applied, when deleting again', async () => {
     const vps = await createVps(freshUser());
     await sync({ action: 'delete', vps: { id: vps.id } });
     const again = await sync({ action: 'delete', vps: { id: vps.id } });
     expect(again.status).toBe(200);
-    expect(await again.json()).toEqual({ status: 'success', message: 'VPS already deleted', vps: { id: vps.id } });
+    expect(await again.json()).toEqual({
+      status: 'success',
+      message: 'VPS already deleted',
+      applied: false,
+      vps: { ...vps, updated_at: expect.any(String) },
+    });
   });
 
   it('answers 404 for an id that never existed', async () => {
@@ -36,7 +41,8 @@ describe('sync delete', () => {
     const vps = await createVps(user);
     await sync({ action: 'delete', vps: { id: vps.id } });
     const late = await sync({ action: 'update', vps: { id: vps.id, status: 'running' } });
-    expect(late.status).toBe(404);
+    expect(late.status).toBe(200);
+    expect(await late.json()).toMatchObject({ message: 'VPS already deleted', applied: false, vps: { id: vps.id, status: 'creating' } });
     expect((await (await listAs(user)).json<{ vps: unknown[] }>()).vps).toEqual([]);
   });
 });

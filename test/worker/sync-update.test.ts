@@ -12,6 +12,7 @@ describe('sync update', () => {
     expect(body).toEqual({
       status: 'success',
       message: 'VPS synced successfully',
+      applied: true,
       vps: { ...created, status: 'running', updated_at: expect.any(String) },
     });
     expect(Date.parse(body.vps.updated_at)).toBeGreaterThan(Date.parse(created.updated_at));

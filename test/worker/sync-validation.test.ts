@@ -65,7 +65,7 @@ describe('sync body checks', () => {
     for (const body of [{ action: 'reboot', vps: {} }, { vps: {} }]) {
       const res = await sync(body);
       expect(res.status).toBe(400);
-      expect((await errorBody(res)).errors).toEqual([{ field: 'action', message: 'must be one of: create, update, delete' }]);
+      expect((await errorBody(res)).errors).toEqual([{ field: 'action', message: 'must be one of: create, update, delete, reconcile' }]);
     }
   });
 
@@ -151,11 +151,11 @@ describe('sync update and delete validation', () => {
     ]);
   });
 
-  it('accepts only the id on delete', async () => {
+  it('accepts only a reference and a version on delete', async () => {
     const res = await sync({ action: 'delete', vps: { id: 1, status: 'stopped' } });
     expect(res.status).toBe(400);
     expect((await errorBody(res)).errors).toEqual([{ field: 'vps.status', message: 'is not a known field' }]);
     const noId = await sync({ action: 'delete', vps: {} });
-    expect((await errorBody(noId)).errors).toEqual([{ field: 'vps.id', message: 'is required' }]);
+    expect((await errorBody(noId)).errors).toEqual([{ field: 'vps.id', message: 'give either id or external_id (exactly one)' }]);
   });
 });
