@@ -1,0 +1,16 @@
+/** vps-sync/client: the main site's client of the panel's sync API. See client/README.md. */
+export { createVpsSyncClient, type VpsSyncClient, type VpsSyncClientOptions } from './client.js';
+export {
+  VpsSyncAuthError,
+  VpsSyncConflictError,
+  VpsSyncError,
+  VpsSyncMisconfiguredError,
+  VpsSyncNotFoundError,
+  VpsSyncUnavailableError,
+  VpsSyncValidationError,
+  type FieldError,
+} from './errors.js';
+export type { RetryPolicy } from './backoff.js';
+export type { FetchInit, FetchLike, FetchResponse } from './fetch.js';
+export type { RetryEvent } from './transport.js';
+export type * from './types.js';

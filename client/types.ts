@@ -1,0 +1,118 @@
+/**
+ * The client's vocabulary: the main site's own names and units (camelCase, RAM in GB or MB,
+ * disk in GB), converted to the wire's by request-body.ts and back by result.ts.
+ */
+import type { Hypervisor, VpsStatus } from '../src/vps/fields.js';
+
+export type { Hypervisor, VpsStatus };
+
+/** RAM in exactly one unit: GB as the main site sells it (sent × 1024) or MB as the panel stores it. */
+export type Ram = { ramGb: number; ramMb?: never } | { ramMb: number; ramGb?: never };
+
+/** A VPS's description, as the main site knows it. */
+interface Spec {
+  name: string;
+  /** Default `creating`. */
+  status?: VpsStatus;
+  cpu: number;
+  diskGb: number;
+  os: string;
+  hypervisor: Hypervisor;
+}
+
+export type CreateVpsInput = Spec &
+  Ram & {
+    /** The user id from SSO (the panel's `user_id`). */
+    userId: number;
+    /** The main site's own id of this VPS (1..64 visible ASCII characters); lets it address the VPS later without storing the panel's id. */
+    externalId?: string;
+    /** Ordering stamp of this state on the main site (e.g. its updated-at in ms); older writes are not applied over newer ones. */
+    version?: number;
+  };
+
+/** Which VPS: the panel's `id` or the main site's `externalId`. */
+export type VpsRef = { id: number; externalId?: never } | { externalId: string; id?: never };
+
+/** The fields to change, at least one; RAM in at most one unit. */
+export type VpsChanges = Partial<Spec> &
+  ({ ramGb?: number; ramMb?: never } | { ramMb?: number; ramGb?: never });
+
+export interface CallOptions {
+  /** Reused on every retry of this call; one is generated per call when absent. */
+  idempotencyKey?: string;
+  /** Cancels the call, retries and waits included. */
+  signal?: AbortSignal;
+}
+
+export interface WriteOptions extends CallOptions {
+  /** Ordering stamp of this change; not applied when the stored VPS has a newer one. */
+  version?: number;
+}
+
+/** A VPS as the panel stores it, in the main site's naming. */
+export interface Vps {
+  id: number;
+  userId: number;
+  externalId: string | null;
+  name: string;
+  status: VpsStatus;
+  cpu: number;
+  /** The panel stores MB; divide by 1024 for GB. */
+  ramMb: number;
+  diskGb: number;
+  os: string;
+  hypervisor: Hypervisor;
+  /** The last applied write's version; 0 when none was given. */
+  version: number;
+  /** ISO 8601, UTC. */
+  createdAt: string;
+  updatedAt: string;
+}
+
+export interface SyncResult {
+  /**
+   * false when nothing was written: a replayed create, a version not newer than the stored one,
+   * a delete of a VPS already deleted.
+   */
+  applied: boolean;
+  /** The VPS as stored after the call. */
+  vps: Vps;
+}
+
+export interface DeleteResult {
+  /** false when it was already deleted, or the stored version is newer. */
+  applied: boolean;
+  /** The VPS as stored; null when the server answers with its reference only (as it does when it deletes it). */
+  vps: Vps | null;
+}
+
+export type ReconcileItem = Spec &
+  Ram & {
+    externalId: string;
+    version?: number;
+  };
+
+export interface ReconcileInput {
+  userId: number;
+  /** The user's complete set of VPS on the main site: the panel creates, updates and deletes to match it. */
+  vps: ReconcileItem[];
+  /** Only count what would change. */
+  dryRun?: boolean;
+}
+
+export interface ReconcileCounts {
+  created: number;
+  updated: number;
+  deleted: number;
+  unchanged: number;
+  skipped: number;
+  /** The user's VPS in the panel without an external id: left alone, as the main site cannot name them. */
+  untracked: number;
+}
+
+export interface ReconcileResult {
+  dryRun: boolean;
+  counts: ReconcileCounts;
+  /** Listed VPS the panel did not touch, and why (e.g. deleted in the panel, owned by another user). */
+  skipped: { externalId: string; reason: string }[];
+}
