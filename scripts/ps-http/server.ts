@@ -86,7 +86,7 @@ export async function startPsHttpServer(options: PsHttpServerOptions): Promise<P
     if (typeof body === 'string') return sendConnectError(res, 400, 'invalid_argument', body);
     const claim = body.session === null ? null : tokens.verify(body.session);
 
-    const mode = faults.take();
+    const mode = faults.take(body.query);
     if (mode !== 'none') {
       stats.countExecute(claim?.id ?? null);
       stats.countFaulted();
@@ -103,7 +103,7 @@ export async function startPsHttpServer(options: PsHttpServerOptions): Promise<P
 
   async function handleCreateSession(req: IncomingMessage, res: ServerResponse, username: string): Promise<void> {
     await readBody(req, MAX_BODY_BYTES);
-    const mode = faults.take();
+    const mode = faults.take(null);
     if (mode !== 'none') {
       stats.countFaulted();
       return faults.apply(mode, res);

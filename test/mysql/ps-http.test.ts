@@ -546,6 +546,20 @@ describe('fault injection', () => {
     expect(server.stats()).toMatchObject({ executes: 3, faulted: 2 });
   });
 
+  it('match: faults only the statements matching the pattern', async () => {
+    const set = await control('/_sim/fault', { method: 'POST', body: { mode: 'error500', count: 1, match: '^insert into' } });
+    expect(await set.json()).toEqual({ mode: 'error500', match: '^insert into', remaining: 1, held: 0 });
+    const conn = connect({ url: server.url });
+    const before = await conn.execute(`SELECT COUNT(*) AS n FROM ${ITEMS_TABLE} WHERE name = 'matched'`);
+    expect(await rejection(conn.execute(`INSERT INTO ${ITEMS_TABLE} (name, qty) VALUES ('matched', 1)`))).toBeInstanceOf(UnknownError);
+    await conn.execute(`INSERT INTO ${ITEMS_TABLE} (name, qty) VALUES ('matched', 2)`);
+    const [rows] = await direct.query<mysql.RowDataPacket[]>(`SELECT qty FROM ${ITEMS_TABLE} WHERE name = 'matched'`);
+    expect(before.rows).toEqual([{ n: '0' }]);
+    expect(rows.map((r) => r['qty'])).toEqual([2]);
+    expect(server.stats()).toMatchObject({ faulted: 1 });
+    expect((await control('/_sim/fault', { method: 'POST', body: { mode: 'hang', match: '(' } })).status).toBe(400);
+  });
+
   it('applies to CreateSession as well', async () => {
     server.setFault({ mode: 'html502', count: 1 });
     const conn = connect({ url: server.url });

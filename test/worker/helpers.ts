@@ -33,7 +33,7 @@ let lastUser = Math.floor(Math.random() * 1_000_000) * 1000;
 /** A user id no other test uses, so tests sharing the database never see each other's VPS. */
 export const freshUser = () => ++lastUser;
 
-export const validVps = (user_id: number, overrides: Record<string, unknown> = {}) => ({
+export const validVps = <O extends Record<string, unknown>>(user_id: number, overrides: O = {} as O) => ({
   user_id,
   name: 'test-vps-01',
   status: 'creating',
