@@ -16,7 +16,8 @@ async function control(path: string, body?: unknown): Promise<unknown> {
 
 export type FaultMode = 'none' | 'hang' | 'html502' | 'error500';
 
-export const setFault = (mode: FaultMode, count?: number) => control('/_sim/fault', count === undefined ? { mode } : { mode, count });
+/** Faults the next `count` requests (all, when omitted), or only the statements matching `match`. */
+export const setFault = (mode: FaultMode, count?: number, match?: string) => control('/_sim/fault', { mode, count, match });
 
 export interface EndpointStats {
   executes: number;

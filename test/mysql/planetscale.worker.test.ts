@@ -106,6 +106,21 @@ describe('PlanetScale unavailable', () => {
     ]);
   });
 
+  it('does not store a 5xx answer under an Idempotency-Key: the retry runs and creates once', async () => {
+    quietLogs();
+    const user = freshUser();
+    const create = { action: 'create', vps: validVps(user) };
+    const key = `ps-fault-${user}`;
+    await setFault('error500', 1, '^insert into `vps`');
+    await expectUnavailable(await sync(create, { 'Idempotency-Key': key }));
+
+    const retry = await sync(create, { 'Idempotency-Key': key });
+    expect(retry.status).toBe(201);
+    expect(retry.headers.get('Idempotent-Replayed')).toBeNull();
+    expect((await sync(create, { 'Idempotency-Key': key })).headers.get('Idempotent-Replayed')).toBe('true');
+    expect(await countFor(user)).toBe(1);
+  });
+
   it('answers 500 without internals when the database refuses the credentials', async () => {
     const errors = quietLogs();
     // A wrong DATABASE_URL password is a misconfiguration, not an outage: 500, logged, not 503.

@@ -1,0 +1,153 @@
+import { describe, expect, it } from 'vitest';
+import { errorBody, freshUser, listAs, sync, validVps, type CreatedVps } from './helpers';
+
+let lastPrefix = 0;
+const freshPrefix = () => `rc-${Date.now()}-${++lastPrefix}`;
+
+/** One VPS as the main site describes it in a reconcile. */
+const item = (external_id: string, overrides: Record<string, unknown> = {}) => {
+  const { user_id: _owner, ...spec } = validVps(0, overrides);
+  return { ...spec, external_id };
+};
+
+const reconcile = (user_id: number, vps: unknown[], dry_run = false) => sync({ action: 'reconcile', user_id, dry_run, vps });
+
+const panelSet = async (user: number) =>
+  (await (await listAs(user)).json<{ vps: CreatedVps[] }>()).vps
+    .map(({ external_id, name, status, cpu, ram, disk, os, hypervisor }) => ({ external_id, name, status, cpu, ram, disk, os, hypervisor }))
+    .sort((a, b) => String(a.external_id).localeCompare(String(b.external_id)));
+
+const sorted = <T extends { external_id: string }>(items: T[]) => [...items].sort((a, b) => a.external_id.localeCompare(b.external_id));
+
+describe('sync reconcile', () => {
+  it('makes a drifted panel equal the main site set, and a second reconcile does nothing', async () => {
+    const user = freshUser();
+    const p = freshPrefix();
+    // The panel: a, b (stale), c (no longer on the main site).
+    for (const [id, overrides] of [
+      [`${p}-a`, {}],
+      [`${p}-b`, { status: 'creating', ram: 1024 }],
+      [`${p}-c`, {}],
+    ] as const) {
+      expect((await sync({ action: 'create', vps: validVps(user, { ...overrides, external_id: id }) })).status).toBe(201);
+    }
+    // The main site: a (same), b (changed), d (missed create).
+    const mainSite = [item(`${p}-a`), item(`${p}-b`, { status: 'running', ram: 4096 }), item(`${p}-d`, { name: 'новый 🚀' })];
+
+    const res = await reconcile(user, mainSite);
+    expect(res.status).toBe(200);
+    expect(await res.json()).toEqual({
+      status: 'success',
+      message: 'VPS reconciled',
+      dry_run: false,
+      counts: { created: 1, updated: 1, deleted: 1, unchanged: 1, skipped: 0, untracked: 0 },
+      skipped: [],
+    });
+    expect(await panelSet(user)).toEqual(sorted(mainSite));
+
+    const again = await (await reconcile(user, mainSite)).json<{ counts: Record<string, number> }>();
+    expect(again.counts).toEqual({ created: 0, updated: 0, deleted: 0, unchanged: 3, skipped: 0, untracked: 0 });
+    expect(await panelSet(user)).toEqual(sorted(mainSite));
+  });
+
+  it('counts the same in a dry run and changes nothing', async () => {
+    const user = freshUser();
+    const p = freshPrefix();
+    await sync({ action: 'create', vps: validVps(user, { external_id: `${p}-old` }) });
+    const before = await panelSet(user);
+
+    const res = await reconcile(user, [item(`${p}-new`)], true);
+    expect(await res.json()).toEqual({
+      status: 'success',
+      message: 'Dry run: nothing was changed',
+      dry_run: true,
+      counts: { created: 1, updated: 0, deleted: 1, unchanged: 0, skipped: 0, untracked: 0 },
+      skipped: [],
+    });
+    expect(await panelSet(user)).toEqual(before);
+  });
+
+  it('respects versions, tombstones, other owners and VPS without external_id', async () => {
+    const user = freshUser();
+    const other = freshUser();
+    const p = freshPrefix();
+    await sync({ action: 'create', vps: validVps(user, { external_id: `${p}-newer`, version: 50, status: 'running' }) });
+    await sync({ action: 'create', vps: validVps(user, { external_id: `${p}-gone` }) });
+    await sync({ action: 'delete', vps: { external_id: `${p}-gone` } });
+    await sync({ action: 'create', vps: validVps(other, { external_id: `${p}-theirs` }) });
+    await sync({ action: 'create', vps: validVps(user, { name: 'legacy, no external id' }) });
+
+    const res = await reconcile(user, [
+      item(`${p}-newer`, { version: 40, status: 'stopped' }),
+      item(`${p}-gone`),
+      item(`${p}-theirs`),
+    ]);
+    expect(await res.json()).toMatchObject({
+      counts: { created: 0, updated: 0, deleted: 0, unchanged: 0, skipped: 3, untracked: 1 },
+      skipped: [
+        { external_id: `${p}-newer`, reason: 'stale_version' },
+        { external_id: `${p}-gone`, reason: 'deleted_in_panel' },
+        { external_id: `${p}-theirs`, reason: 'owned_by_another_user' },
+      ],
+    });
+    const names = (await panelSet(user)).map((v) => [v.external_id, v.status]);
+    expect(names).toEqual(expect.arrayContaining([[`${p}-newer`, 'running'], [null, 'creating']]));
+    expect(names).toHaveLength(2);
+    expect((await panelSet(other)).map((v) => v.external_id)).toEqual([`${p}-theirs`]);
+  });
+
+  it('applies a newer version from the main site', async () => {
+    const user = freshUser();
+    const p = freshPrefix();
+    await sync({ action: 'create', vps: validVps(user, { external_id: `${p}-x`, version: 1 }) });
+    const res = await reconcile(user, [item(`${p}-x`, { version: 2, status: 'running' })]);
+    expect((await res.json<{ counts: { updated: number } }>()).counts.updated).toBe(1);
+    const [vps] = (await (await listAs(user)).json<{ vps: CreatedVps[] }>()).vps;
+    expect(vps).toMatchObject({ status: 'running', version: 2 });
+  });
+
+  it('empties the panel for an empty main-site set', async () => {
+    const user = freshUser();
+    const p = freshPrefix();
+    await sync({ action: 'create', vps: validVps(user, { external_id: `${p}-1` }) });
+    await sync({ action: 'create', vps: validVps(user, { external_id: `${p}-2` }) });
+    const res = await reconcile(user, []);
+    expect((await res.json<{ counts: { deleted: number } }>()).counts.deleted).toBe(2);
+    expect(await panelSet(user)).toEqual([]);
+  });
+
+  it('refuses a malformed batch whole, naming each problem', async () => {
+    const user = freshUser();
+    const p = freshPrefix();
+    const { external_id: _missing, ...noExternalId } = item(`${p}-y`);
+    const res = await reconcile(user, [item(`${p}-x`, { cpu: 0 }), noExternalId]);
+    expect(res.status).toBe(400);
+    expect((await errorBody(res)).errors).toEqual([
+      { field: 'vps.0.cpu', message: 'must be an integer between 1 and 1024' },
+      { field: 'vps.1.external_id', message: 'is required' },
+    ]);
+
+    const twice = await reconcile(user, [item(`${p}-x`), item(`${p}-x`)]);
+    expect((await errorBody(twice)).errors).toEqual([{ field: 'vps', message: 'lists an external_id twice' }]);
+
+    const tooMany = await reconcile(user, Array.from({ length: 201 }, (_, i) => ({ external_id: `${i}` })));
+    expect(tooMany.status).toBe(400);
+    expect((await errorBody(tooMany)).errors).toContainEqual({ field: 'vps', message: 'must list at most 200 VPS per request' });
+
+    const noUser = await sync({ action: 'reconcile', vps: [] });
+    expect((await errorBody(noUser)).errors).toEqual([{ field: 'user_id', message: 'is required' }]);
+    expect(await panelSet(user)).toEqual([]);
+  });
+
+  it('reconciles a full batch of 200 within the body limit', async () => {
+    const user = freshUser();
+    const p = freshPrefix();
+    const items = Array.from({ length: 200 }, (_, i) => item(`${p}-${i}`, { name: `vps-${i}` }));
+    const res = await reconcile(user, items);
+    expect(res.status).toBe(200);
+    expect((await res.json<{ counts: { created: number } }>()).counts.created).toBe(200);
+    const page = await (await listAs(user, '?limit=100')).json<{ vps: unknown[]; next_cursor: string }>();
+    expect(page.vps).toHaveLength(100);
+    expect(page.next_cursor).not.toBeNull();
+  });
+});
