@@ -25,7 +25,13 @@ export default defineConfig(async () => {
           },
         },
         {
-          test: { name: 'node', environment: 'node', include: ['test/node/**/*.test.ts'] },
+          test: {
+            name: 'node',
+            environment: 'node',
+            include: ['test/node/**/*.test.ts'],
+            // Builds client/dist, which the package and example tests load as vps-sync/client.
+            globalSetup: ['test/node/global-setup.ts'],
+          },
         },
       ],
     },
