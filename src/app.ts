@@ -2,6 +2,7 @@ import { Hono } from 'hono';
 import { requestId } from 'hono/request-id';
 import type { AppEnv } from './env';
 import { ApiError, errorResponse, onError } from './errors';
+import openApiDocument from './openapi/openapi.json';
 import { withStore } from './store/select';
 import { readRoutes } from './vps/read';
 import { syncRoutes } from './vps/sync';
@@ -23,6 +24,8 @@ export function createApp() {
   app.use('/api/*', withStore());
 
   app.get('/health', (c) => c.json({ status: 'success', message: 'ok' }));
+  // Generated from the zod schemas by `npm run openapi`; a test keeps it in step with them.
+  app.get('/openapi.json', (c) => c.json(openApiDocument, 200, { 'Cache-Control': 'public, max-age=300' }));
   app.route('/api/vps/sync', syncRoutes);
   app.route('/api/vps', readRoutes);
 

@@ -27,6 +27,8 @@ const text = (max: number) =>
     z.refine((s) => /\S/.test(s), 'must not be empty'),
     z.refine((s) => codePoints(s) <= max, `must be at most ${max} characters`),
     z.refine((s) => !/[\u0000-\u001f\u007f]/.test(s), 'must not contain control characters'),
+    // For the JSON Schema (OpenAPI): its maxLength counts code points too, so it says the same.
+    z.meta({ minLength: 1, maxLength: max, pattern: '\\S' }),
   );
 
 export const vpsId = boundedInt(BOUNDS.id);
@@ -66,6 +68,8 @@ const oneRef = z.refine<{ id?: number; external_id?: string }>((v) => (v.id === 
   message: 'give either id or external_id (exactly one)',
   path: ['id'],
 });
+/** The same rule for the JSON Schema (OpenAPI). */
+const oneRefMeta = z.meta({ oneOf: [{ required: ['id'] }, { required: ['external_id'] }] });
 
 const refShape = { id: z.optional(vpsId), external_id: z.optional(externalId), version: z.optional(version) };
 
@@ -82,12 +86,14 @@ export const vpsUpdate = z
   })
   .check(
     oneRef,
+    oneRefMeta,
     z.refine((v) => MUTABLE_FIELDS.some((f) => f in v), {
       message: `must change at least one of: ${MUTABLE_FIELDS.join(', ')}`,
     }),
+    z.meta({ anyOf: MUTABLE_FIELDS.map((f) => ({ required: [f] })) }),
   );
 
-export const vpsDelete = z.strictObject(refShape).check(oneRef);
+export const vpsDelete = z.strictObject(refShape).check(oneRef, oneRefMeta);
 
 /** One VPS of the main site's full set for a user; the owner is the request's `user_id`. */
 export const reconcileItem = z.strictObject({

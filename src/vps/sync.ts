@@ -7,10 +7,8 @@ import { jsonBody } from '../middleware/json-body';
 import type { Vps } from '../store/types';
 import { parseOrThrow } from '../validation';
 import { createFingerprint } from './fingerprint';
+import { MAX_SYNC_BODY_BYTES } from './limits';
 import { syncRequest, type VpsRef } from './schema';
-
-/** Documented request body limit of POST /api/vps/sync. */
-export const MAX_SYNC_BODY_BYTES = 64 * 1024;
 
 const SYNCED = 'VPS synced successfully';
 const ALREADY_DELETED = 'VPS already deleted';

@@ -1,0 +1,176 @@
+/**
+ * Builds the OpenAPI 3.1 document from the zod schemas (requests: vps/schema.ts; answers:
+ * openapi/schemas.ts). Run by scripts/openapi.ts; the Worker serves the generated JSON, so
+ * neither zod's JSON Schema code nor this file is in the Worker bundle.
+ */
+import * as z from 'zod/mini';
+import { IDEMPOTENCY_KEY_PATTERN } from '../idempotency/states';
+import { MAX_SYNC_BODY_BYTES } from '../vps/limits';
+import { LIST_LIMIT } from '../vps/fields';
+import { reconcileRequest, syncRequest, vpsCreate, vpsDelete, vpsUpdate } from '../vps/schema';
+import * as answers from './schemas';
+
+type JsonSchema = Record<string, unknown>;
+
+const ref = (name: string) => ({ $ref: `#/components/schemas/${name}` });
+
+/** JSON Schemas of named zod schemas, cross-referenced through #/components/schemas. */
+function componentSchemas(schemas: Record<string, z.ZodMiniType>, io: 'input' | 'output'): Record<string, JsonSchema> {
+  const registry = z.registry<{ id: string }>();
+  for (const [id, schema] of Object.entries(schemas)) registry.add(schema, { id });
+  const { schemas: out } = z.toJSONSchema(registry, {
+    target: 'draft-2020-12',
+    io,
+    unrepresentable: 'any',
+    uri: (id) => `#/components/schemas/${id}`,
+  }) as { schemas: Record<string, JsonSchema> };
+  // Components are embedded in the document: no per-schema dialect or identifier.
+  return Object.fromEntries(Object.entries(out).map(([id, { $schema: _s, $id: _i, ...schema }]) => [id, schema]));
+}
+
+const json = (schema: JsonSchema, description: string) => ({ description, content: { 'application/json': { schema } } });
+const error = (description: string) => json(ref('Error'), description);
+
+const commonErrors = {
+  '500': error('Server misconfigured (a secret missing or too short: the service fails closed), or an unexpected error. No internals; find the request_id in the logs.'),
+  '503': {
+    ...error('The database is unavailable; retry after Retry-After seconds.'),
+    headers: { 'Retry-After': { schema: { type: 'integer' }, description: 'Seconds to wait before retrying.' } },
+  },
+};
+const bearerErrors = {
+  '401': {
+    ...error('Missing, malformed, unsigned, wrongly signed or expired token, another scheme, or no user id.'),
+    headers: { 'WWW-Authenticate': { schema: { type: 'string' }, description: 'RFC 6750 Bearer challenge.' } },
+  },
+};
+
+export function buildOpenApiDocument(): JsonSchema {
+  const schemas = {
+    ...componentSchemas(
+      { SyncRequest: syncRequest, SyncCreate: vpsCreate, SyncUpdate: vpsUpdate, SyncDelete: vpsDelete, SyncReconcile: reconcileRequest },
+      'input',
+    ),
+    ...componentSchemas(
+      {
+        Vps: answers.vps,
+        VpsRef: answers.vpsRef,
+        SyncResult: answers.syncResult,
+        ReconcileResult: answers.reconcileResult,
+        VpsList: answers.vpsList,
+        VpsOne: answers.vpsOne,
+        Health: answers.health,
+        Error: answers.error,
+      },
+      'output',
+    ),
+  };
+
+  return {
+    openapi: '3.1.0',
+    info: {
+      title: 'vps-sync',
+      version: '1.0.0',
+      description:
+        'The bridge between the main site (POST /api/vps/sync, X-API-Key) and the control panel (GET /api/vps, Bearer JWT). Every response carries X-Request-Id; every error is the Error envelope.',
+    },
+    servers: [{ url: 'http://localhost:5050', description: 'npm run dev' }],
+    components: {
+      schemas,
+      securitySchemes: {
+        ApiKey: { type: 'apiKey', in: 'header', name: 'X-API-Key', description: 'VPS_SYNC_API_KEY, shared with the main site (>= 32 characters).' },
+        Bearer: { type: 'http', scheme: 'bearer', bearerFormat: 'JWT', description: 'HS256 by default; exp required; user id in user_id or a numeric sub.' },
+      },
+    },
+    paths: {
+      '/health': {
+        get: {
+          operationId: 'health',
+          summary: 'Liveness, without credentials',
+          responses: { '200': json(ref('Health'), 'The Worker is up.') },
+        },
+      },
+      '/openapi.json': {
+        get: {
+          operationId: 'openapi',
+          summary: 'This document',
+          responses: { '200': json({ type: 'object' }, 'The OpenAPI 3.1 document.') },
+        },
+      },
+      '/api/vps/sync': {
+        post: {
+          operationId: 'sync',
+          summary: 'The main site pushes a VPS lifecycle event: create, update, delete or reconcile',
+          security: [{ ApiKey: [] }],
+          parameters: [
+            {
+              name: 'Idempotency-Key',
+              in: 'header',
+              required: false,
+              description:
+                'Same key and body: the first answer is replayed (Idempotent-Replayed: true) for 24 hours; another body: 422; still running: 409. 5xx answers are not stored.',
+              schema: { type: 'string', pattern: IDEMPOTENCY_KEY_PATTERN.source },
+            },
+          ],
+          requestBody: {
+            required: true,
+            description: `JSON, at most ${MAX_SYNC_BODY_BYTES} bytes.`,
+            content: { 'application/json': { schema: ref('SyncRequest') } },
+          },
+          responses: {
+            '200': json(
+              { oneOf: [ref('SyncResult'), ref('ReconcileResult')] },
+              'Update, delete or reconcile done; or a create that changed nothing (applied: false: a replay, a stale version, a deleted VPS).',
+            ),
+            '201': json(ref('SyncResult'), 'VPS created.'),
+            '400': error('Validation failed (errors names every field), malformed JSON, empty or non-object body, unknown action, bad Idempotency-Key.'),
+            '401': {
+              ...error('Missing or wrong X-API-Key.'),
+              headers: { 'WWW-Authenticate': { schema: { type: 'string' } } },
+            },
+            '404': error('No such VPS.'),
+            '405': error('Method not allowed (Allow: POST).'),
+            '409': error('external_id already used with different data, or a request with this Idempotency-Key is still running (Retry-After).'),
+            '413': error(`Body over ${MAX_SYNC_BODY_BYTES} bytes.`),
+            '415': error('Content-Type is not application/json.'),
+            '422': error('Idempotency-Key reused with a different body.'),
+            ...commonErrors,
+          },
+        },
+      },
+      '/api/vps': {
+        get: {
+          operationId: 'listVps',
+          summary: "The token owner's VPS, newest first",
+          security: [{ Bearer: [] }],
+          parameters: [
+            { name: 'limit', in: 'query', required: false, schema: { type: 'integer', minimum: 1, maximum: LIST_LIMIT.max, default: LIST_LIMIT.default } },
+            { name: 'cursor', in: 'query', required: false, description: 'next_cursor of the previous page.', schema: { type: 'string' } },
+          ],
+          responses: {
+            '200': json(ref('VpsList'), 'One page of VPS.'),
+            '400': error('Bad limit or cursor.'),
+            ...bearerErrors,
+            '405': error('Method not allowed (Allow: GET).'),
+            ...commonErrors,
+          },
+        },
+      },
+      '/api/vps/{id}': {
+        get: {
+          operationId: 'getVps',
+          summary: "One of the token owner's VPS",
+          security: [{ Bearer: [] }],
+          parameters: [{ name: 'id', in: 'path', required: true, schema: { type: 'integer', minimum: 1 } }],
+          responses: {
+            '200': json(ref('VpsOne'), 'The VPS.'),
+            ...bearerErrors,
+            '404': error("No such VPS, a deleted one, or another user's (never 403)."),
+            '405': error('Method not allowed (Allow: GET).'),
+            ...commonErrors,
+          },
+        },
+      },
+    },
+  };
+}

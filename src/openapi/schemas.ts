@@ -1,0 +1,70 @@
+/**
+ * The answers of the API as zod/mini schemas, next to the request schemas of vps/schema.ts:
+ * together they are the contract the OpenAPI document is generated from (scripts/openapi.ts).
+ * Only the generator and the tests import this file; the Worker serves the generated JSON.
+ */
+import * as z from 'zod/mini';
+import { BOUNDS, VERSION } from '../vps/fields';
+import { externalId, hypervisor, userId, vpsId, vpsStatus } from '../vps/schema';
+
+const timestamp = z.iso.datetime();
+
+export const vps = z.strictObject({
+  id: vpsId,
+  user_id: userId,
+  external_id: z.nullable(externalId),
+  name: z.string(),
+  status: vpsStatus,
+  cpu: z.int().check(z.gte(BOUNDS.cpu.min), z.lte(BOUNDS.cpu.max)),
+  ram: z.int().check(z.gte(BOUNDS.ram.min), z.lte(BOUNDS.ram.max)),
+  disk: z.int().check(z.gte(BOUNDS.disk.min), z.lte(BOUNDS.disk.max)),
+  os: z.string(),
+  hypervisor,
+  version: z.int().check(z.gte(0), z.lte(VERSION.max)),
+  created_at: timestamp,
+  updated_at: timestamp,
+});
+
+/** What a successful delete echoes: the reference it was sent with. */
+export const vpsRef = z.union([z.strictObject({ id: vpsId }), z.strictObject({ external_id: externalId })]);
+
+export const syncResult = z.strictObject({
+  status: z.literal('success'),
+  message: z.string(),
+  applied: z.boolean(),
+  vps: z.union([vps, vpsRef]),
+});
+
+export const reconcileResult = z.strictObject({
+  status: z.literal('success'),
+  message: z.string(),
+  dry_run: z.boolean(),
+  counts: z.strictObject({
+    created: z.int(),
+    updated: z.int(),
+    deleted: z.int(),
+    unchanged: z.int(),
+    skipped: z.int(),
+    untracked: z.int(),
+  }),
+  skipped: z.array(
+    z.strictObject({ external_id: externalId, reason: z.enum(['stale_version', 'deleted_in_panel', 'owned_by_another_user']) }),
+  ),
+});
+
+export const vpsList = z.strictObject({
+  status: z.literal('success'),
+  vps: z.array(vps),
+  next_cursor: z.nullable(z.string()),
+});
+
+export const vpsOne = z.strictObject({ status: z.literal('success'), vps });
+
+export const health = z.strictObject({ status: z.literal('success'), message: z.string() });
+
+export const error = z.strictObject({
+  status: z.literal('error'),
+  message: z.string(),
+  errors: z.array(z.strictObject({ field: z.string(), message: z.string() })),
+  request_id: z.string(),
+});
