@@ -8,10 +8,11 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 /**
  * The bundle is what a Worker parses on every cold start. This builds it exactly as a
  * deploy would (wrangler, minified) and holds it to a budget. Both stores ship in it, since
- * the store is chosen at run time by binding: Drizzle's SQLite and MySQL dialects are more
- * than half of the ~66 KiB; hono, jose, zod/mini and our code the rest.
+ * the store is chosen at run time by binding: Drizzle's SQLite and MySQL dialects are about
+ * half of the ~75 KiB; hono, jose, zod/mini, the served OpenAPI document (~3 KiB) and our
+ * code the rest. zod's JSON Schema code is not in it: the document is generated ahead.
  */
-const BUDGET_GZIP_BYTES = 72 * 1024;
+const BUDGET_GZIP_BYTES = 80 * 1024;
 
 const root = resolve(import.meta.dirname, '../..');
 let outdir: string;
@@ -34,6 +35,10 @@ describe('Worker bundle', () => {
     const gzipped = gzipSync(bundle, { level: 9 }).length;
     console.log(`bundle: ${bundle.length} bytes minified, ${gzipped} bytes gzipped`);
     expect(gzipped).toBeLessThanOrEqual(BUDGET_GZIP_BYTES);
+  });
+
+  it('leaves zod\'s JSON Schema generator out: the OpenAPI document is generated ahead', () => {
+    expect(bundle).not.toContain('json-schema.org/draft');
   });
 
   it('uses zod/mini, not classic zod (about 90 KiB gzipped more)', () => {

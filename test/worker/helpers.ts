@@ -1,22 +1,30 @@
 import { env, exports } from 'cloudflare:workers';
 import { SignJWT, type JWTPayload } from 'jose';
 import { TEST_BINDINGS } from '../bindings';
+import { assertDocumented } from './conformance';
 
 export const BASE = 'http://vps-sync.test';
 
-/** A request through the Worker's real fetch handler (all middleware, the configured store). */
-export function call(path: string, init?: RequestInit): Promise<Response> {
-  return exports.default.fetch(new Request(BASE + path, init));
+/**
+ * A request through the Worker's real fetch handler (all middleware, the configured store).
+ * Every answer is also checked against the OpenAPI document.
+ */
+export async function call(path: string, init?: RequestInit): Promise<Response> {
+  const res = await exports.default.fetch(new Request(BASE + path, init));
+  await assertDocumented(init?.method ?? 'GET', BASE + path, res);
+  return res;
 }
 
 /** The Worker's fetch handler with some bindings changed (misconfiguration tests). */
 export async function callWith(bindings: Record<string, unknown>, path: string, init?: RequestInit): Promise<Response> {
   const { default: worker } = await import('../../src/index');
-  return worker.fetch(new Request(BASE + path, init), { ...env, ...bindings } as typeof env, {
+  const res = await worker.fetch(new Request(BASE + path, init), { ...env, ...bindings } as typeof env, {
     waitUntil() {},
     passThroughOnException() {},
     props: {},
   } as unknown as ExecutionContext);
+  await assertDocumented(init?.method ?? 'GET', BASE + path, res);
+  return res;
 }
 
 export function syncRequest(body: unknown, headers: Record<string, string> = {}): RequestInit {
