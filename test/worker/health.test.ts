@@ -1,5 +1,5 @@
-import { describe, expect, it } from 'vitest';
-import { call, errorBody } from './helpers';
+import { describe, expect, it, vi } from 'vitest';
+import { call, callWith, errorBody, freshUser, tokenFor } from './helpers';
 
 describe('GET /health', () => {
   it('answers 200 without credentials', async () => {
@@ -46,5 +46,34 @@ describe('unknown routes and methods', () => {
     const list = await call('/api/vps', { method: 'DELETE' });
     expect(list.status).toBe(405);
     expect(list.headers.get('Allow')).toBe('GET');
+  });
+});
+
+describe('an unexpected failure', () => {
+  it('answers 500 with the request id and no internals, and logs the cause', async () => {
+    const errors = vi.spyOn(console, 'error').mockImplementation(() => {});
+    const broken = {
+      prepare() {
+        throw new Error('D1_ERROR: no such table: vps: SQLITE_ERROR select "id", "user_id" from "vps" secret-hint');
+      },
+    } as unknown as D1Database;
+    try {
+      // The embedded store with a broken binding (DATABASE_URL cleared so D1 is used on every suite).
+      const res = await callWith({ DB: broken, DATABASE_URL: undefined }, '/api/vps', {
+        headers: { Authorization: `Bearer ${await tokenFor(freshUser())}` },
+      });
+      expect(res.status).toBe(500);
+      const text = await res.text();
+      expect(JSON.parse(text)).toEqual({
+        status: 'error',
+        message: 'Internal server error',
+        errors: [],
+        request_id: res.headers.get('X-Request-Id'),
+      });
+      expect(text).not.toMatch(/D1_ERROR|SQLITE|select "|no such table|secret-hint/i);
+      expect(errors).toHaveBeenCalledWith(expect.stringContaining(res.headers.get('X-Request-Id')!));
+    } finally {
+      errors.mockRestore();
+    }
   });
 });
