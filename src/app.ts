@@ -1,17 +1,22 @@
 import { Hono } from 'hono';
 import { requestId } from 'hono/request-id';
-import type { AppEnv } from './env';
+import type { AppEnv, Bindings } from './env';
 import { ApiError, errorResponse, onError } from './errors';
 import openApiDocument from './openapi/openapi.json';
-import { withStore } from './store/select';
+import { withStore, type Stores } from './store/select';
 import { readRoutes } from './vps/read';
 import { syncRoutes } from './vps/sync';
+
+export interface AppOptions {
+  /** Where the VPS live; by default what the bindings configure (D1 or PlanetScale). */
+  stores?: (env: Bindings) => Stores;
+}
 
 /**
  * The whole request path, in order: request id -> API headers -> store -> route
  * (auth, body, validation, store call) -> one error handler.
  */
-export function createApp() {
+export function createApp({ stores }: AppOptions = {}) {
   const app = new Hono<AppEnv>();
 
   app.use(requestId());
@@ -21,7 +26,7 @@ export function createApp() {
     c.header('Cache-Control', 'no-store');
     c.header('X-Content-Type-Options', 'nosniff');
   });
-  app.use('/api/*', withStore());
+  app.use('/api/*', withStore(stores));
 
   app.get('/health', (c) => c.json({ status: 'success', message: 'ok' }));
   // Generated from the zod schemas by `npm run openapi`; a test keeps it in step with them.

@@ -20,11 +20,23 @@ export function idempotencyStoreFor(env: Bindings, fetchImpl?: typeof fetch): Id
   return usesPlanetscale(env) ? planetscaleIdempotencyStore(planetscaleClient(env, fetchImpl)) : d1IdempotencyStore(env.DB);
 }
 
-/** Puts the configured stores on the context; creating them does no I/O. */
-export function withStore(): MiddlewareHandler<AppEnv> {
+export interface Stores {
+  vps: VpsStore;
+  idempotency: IdempotencyStore;
+}
+
+/** The stores the bindings configure. */
+export const configuredStores = (env: Bindings): Stores => ({ vps: storeFor(env), idempotency: idempotencyStoreFor(env) });
+
+/**
+ * Puts the stores on the context; creating them does no I/O. `storesFor` is replaceable so
+ * the request pipeline can be measured apart from any database (scripts/bench).
+ */
+export function withStore(storesFor: (env: Bindings) => Stores = configuredStores): MiddlewareHandler<AppEnv> {
   return async function withStore(c, next) {
-    c.set('store', storeFor(c.env));
-    c.set('idempotency', idempotencyStoreFor(c.env));
+    const { vps, idempotency } = storesFor(c.env);
+    c.set('store', vps);
+    c.set('idempotency', idempotency);
     await next();
   };
 }
