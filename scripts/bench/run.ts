@@ -9,9 +9,9 @@
  */
 import { timingSafeEqual } from 'node:crypto';
 import { jwtVerify, SignJWT } from 'jose';
-import { createApp } from '../src/app.ts';
-import { TEST_BINDINGS } from '../test/bindings.ts';
-import { memoryStores } from './bench/memory-stores.ts';
+import { createApp } from '../../src/app.ts';
+import { TEST_BINDINGS } from '../../test/bindings.ts';
+import { memoryStores } from './memory-stores.ts';
 
 const DURATION_MS = Number(process.env.BENCH_MS ?? 2000);
 
@@ -59,14 +59,18 @@ const expectStatus = (status: number) => (res: Response) => {
   return res.arrayBuffer();
 };
 
+const request = (path: string, init: RequestInit) => Promise.resolve(app.request(path, init, env));
+
 await measure('POST /api/vps/sync create (memory store)', () =>
-  app
-    .request('/api/vps/sync', { method: 'POST', headers: { 'Content-Type': 'application/json', 'X-API-Key': TEST_BINDINGS.VPS_SYNC_API_KEY }, body: createBody() }, env)
-    .then(expectStatus(201)),
+  request('/api/vps/sync', { method: 'POST', headers: { 'Content-Type': 'application/json', 'X-API-Key': TEST_BINDINGS.VPS_SYNC_API_KEY }, body: createBody() }).then(
+    expectStatus(201),
+  ),
 );
 await measure('GET /api/vps, 50 VPS (memory store)', () =>
-  app.request('/api/vps', { headers: { Authorization: `Bearer ${token}` } }, env).then(expectStatus(200)),
+  request('/api/vps', { headers: { Authorization: `Bearer ${token}` } }).then(expectStatus(200)),
 );
 await measure('POST /api/vps/sync refused (bad key)', () =>
-  app.request('/api/vps/sync', { method: 'POST', headers: { 'Content-Type': 'application/json', 'X-API-Key': 'x'.repeat(40) }, body: '{}' }, env).then(expectStatus(401)),
+  request('/api/vps/sync', { method: 'POST', headers: { 'Content-Type': 'application/json', 'X-API-Key': 'x'.repeat(40) }, body: '{}' }).then(
+    expectStatus(401),
+  ),
 );
