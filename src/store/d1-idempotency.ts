@@ -2,6 +2,7 @@ import { and, eq, lt } from 'drizzle-orm';
 import { drizzle } from 'drizzle-orm/d1';
 import { idempotencyKeys as keys } from '../db/schema.sqlite';
 import { ANSWER_TTL_MS, IN_FLIGHT_LEASE_MS } from '../idempotency/states';
+import { heldKeyOutcome } from './outcomes';
 import type { IdempotencyClaim, IdempotencyStore } from './types';
 
 /** Idempotency-Key records on D1. */
@@ -21,9 +22,7 @@ export function d1IdempotencyStore(binding: D1Database): IdempotencyStore {
       if (taken.length) return { state: 'claimed' };
       const [row] = await db.select().from(keys).where(eq(keys.key, key));
       if (!row) return store.claim(key, requestHash, now); // purged in between: claim afresh
-      if (row.request_hash !== requestHash) return { state: 'mismatch' };
-      if (row.state === 'in_flight') return { state: 'in_flight' };
-      return { state: 'done', status: row.response_status!, body: row.response_body! };
+      return heldKeyOutcome(row, requestHash);
     },
 
     async complete(key, status, body, now) {

@@ -1,5 +1,6 @@
 import type { ReconcileItem, VpsCreate } from '../vps/schema';
-import type { CreateResult, DeleteResult, UpdateResult, Vps } from './types';
+import type { IdempotencyState } from '../idempotency/states';
+import type { CreateResult, DeleteResult, IdempotencyClaim, UpdateResult, Vps } from './types';
 
 /** A row as the stores read it for decisions: the API's VPS plus tombstone and create fingerprint. */
 export interface StoredVps extends Vps {
@@ -45,4 +46,14 @@ export function newRow(input: VpsCreate, fingerprint: string, now: Date) {
 /** A reconcile item as the create it stands for, owner included. */
 export function reconcileCreate(userId: number, { version, ...item }: ReconcileItem): VpsCreate {
   return { user_id: userId, ...item, ...(version === undefined ? {} : { version }) };
+}
+
+/** What an Idempotency-Key record that could not be claimed means for this request. */
+export function heldKeyOutcome(
+  row: { request_hash: string; state: IdempotencyState; response_status: number | null; response_body: string | null },
+  requestHash: string,
+): IdempotencyClaim {
+  if (row.request_hash !== requestHash) return { state: 'mismatch' };
+  if (row.state === 'in_flight') return { state: 'in_flight' };
+  return { state: 'done', status: row.response_status!, body: row.response_body! };
 }

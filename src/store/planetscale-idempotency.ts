@@ -3,6 +3,7 @@ import { and, eq, lt } from 'drizzle-orm';
 import { drizzle } from 'drizzle-orm/planetscale-serverless';
 import { idempotencyKeys as keys } from '../db/schema.mysql';
 import { ANSWER_TTL_MS, IN_FLIGHT_LEASE_MS } from '../idempotency/states';
+import { heldKeyOutcome } from './outcomes';
 import { isDuplicateKey, translateDriverErrors } from './planetscale-errors';
 import type { IdempotencyClaim, IdempotencyStore } from './types';
 
@@ -29,9 +30,7 @@ export function planetscaleIdempotencyStore(client: Client): IdempotencyStore {
       if (taken.rowsAffected > 0) return { state: 'claimed' };
       const [row] = await db.select().from(keys).where(eq(keys.key, key));
       if (!row) return store.claim(key, requestHash, now); // purged in between: claim afresh
-      if (row.request_hash !== requestHash) return { state: 'mismatch' };
-      if (row.state === 'in_flight') return { state: 'in_flight' };
-      return { state: 'done', status: row.response_status!, body: row.response_body! };
+      return heldKeyOutcome(row, requestHash);
     },
 
     async complete(key, status, body, now) {

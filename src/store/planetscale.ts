@@ -5,29 +5,13 @@ import { vps } from '../db/schema.mysql';
 import { createFingerprint } from '../vps/fingerprint';
 import type { ReconcileItem, VpsCreate, VpsPatch, VpsRef } from '../vps/schema';
 import { existingCreateOutcome, missedDeleteOutcome, missedUpdateOutcome, newRow, toVps, type StoredVps } from './outcomes';
+import { vpsColumns } from './columns';
 import { pageOf } from './page';
 import { isDuplicateKey, translateDriverErrors } from './planetscale-errors';
 import { planReconcile } from './reconcile-plan';
 import type { CreateResult, DeleteResult, ListPage, ReconcileResult, UpdateResult, VpsStore } from './types';
 
-/** The columns the API shows. */
-const visible = {
-  id: vps.id,
-  user_id: vps.user_id,
-  external_id: vps.external_id,
-  name: vps.name,
-  status: vps.status,
-  cpu: vps.cpu,
-  ram: vps.ram,
-  disk: vps.disk,
-  os: vps.os,
-  hypervisor: vps.hypervisor,
-  version: vps.version,
-  created_at: vps.created_at,
-  updated_at: vps.updated_at,
-};
-/** What write decisions need besides: the tombstone and the create fingerprint. */
-const stored = { ...visible, deleted_at: vps.deleted_at, create_hash: vps.create_hash };
+const { visible, stored } = vpsColumns(vps);
 
 const byRef = (ref: VpsRef) => ('id' in ref ? eq(vps.id, ref.id) : eq(vps.external_id, ref.external_id));
 /** Writes carrying a version apply only over an older one. */
