@@ -1,0 +1,64 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { TEST_BINDINGS } from '../../bindings.ts';
+import { startLocalWorker, type LocalWorker } from '../local-worker.ts';
+import { listVps } from '../panel.ts';
+import { startServer, type RunningServer } from './processes.ts';
+
+/**
+ * examples/express run as the main site would run it: its own Node process, importing the built
+ * client through `vps-sync/client`, pointed at a local Worker and driven over HTTP.
+ */
+let worker: LocalWorker;
+let shop: RunningServer | undefined;
+
+beforeAll(async () => {
+  worker = await startLocalWorker();
+  shop = await startServer(
+    process.execPath,
+    ['--import', 'tsx', 'examples/express/server.ts'],
+    { ...process.env, PORT: '0', HOST: '127.0.0.1', VPS_SYNC_URL: worker.url, VPS_SYNC_API_KEY: TEST_BINDINGS.VPS_SYNC_API_KEY },
+    /^shop listening on /,
+  );
+}, 60_000);
+afterAll(async () => {
+  await shop?.stop();
+  await worker?.stop();
+});
+
+const call = async (method: string, path: string, body?: object) => {
+  const response = await fetch(`${shop!.url}${path}`, {
+    method,
+    headers: body ? { 'Content-Type': 'application/json' } : {},
+    body: body ? JSON.stringify(body) : undefined,
+  });
+  return { status: response.status, body: (await response.json()) as Record<string, unknown> };
+};
+
+describe('examples/express', () => {
+  it('creates the VPS in the panel after payment, marks it running, and deletes it on cancellation', async () => {
+    const paid = await call('POST', '/orders/1001/pay', { userId: 201, plan: 'vps-m', name: 'shop-1', os: 'Debian 12' });
+    expect(paid.status).toBe(201);
+    expect(paid.body).toMatchObject({ orderId: '1001', vps: { externalId: 'order-1001', ramMb: 2048, status: 'creating' } });
+    expect(await listVps(worker.url, 201)).toMatchObject([
+      { external_id: 'order-1001', name: 'shop-1', cpu: 2, ram: 2048, disk: 50, os: 'Debian 12', hypervisor: 'proxmox', status: 'creating' },
+    ]);
+
+    const ready = await call('POST', '/orders/1001/ready');
+    expect(ready).toMatchObject({ status: 200, body: { vps: { status: 'running' } } });
+    expect(await listVps(worker.url, 201)).toMatchObject([{ external_id: 'order-1001', status: 'running' }]);
+
+    const cancelled = await call('DELETE', '/orders/1001');
+    expect(cancelled).toEqual({ status: 200, body: { orderId: '1001', deleted: true } });
+    expect(await listVps(worker.url, 201)).toEqual([]);
+  });
+
+  it("turns the client's typed errors into the shop's answers", async () => {
+    const tooLong = await call('POST', '/orders/1002/pay', { userId: 202, plan: 'vps-s', name: 'x'.repeat(101), os: 'Debian 12' });
+    expect(tooLong).toEqual({
+      status: 400,
+      body: { error: 'Validation failed', fields: [{ field: 'vps.name', message: 'must be at most 100 characters' }] },
+    });
+    expect(await call('POST', '/orders/9999/ready')).toEqual({ status: 404, body: { error: 'no such order in the panel' } });
+    expect(await listVps(worker.url, 202)).toEqual([]);
+  });
+});
