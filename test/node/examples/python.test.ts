@@ -1,0 +1,94 @@
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { TEST_BINDINGS } from '../../bindings.ts';
+import { startLocalWorker, type LocalWorker } from '../local-worker.ts';
+import { listVps, panelToken } from '../panel.ts';
+import { startFlakyProxy, type FlakyProxy } from './flaky-proxy.ts';
+import { runCommand } from './processes.ts';
+
+/** examples/python/vps_sync.py against a local Worker, through a proxy that can fail on demand. */
+let worker: LocalWorker;
+let proxy: FlakyProxy;
+
+beforeAll(async () => {
+  // No python3 is a failure, not a skip: the example would then be untested.
+  const version = await runCommand('python3', ['--version'], process.env).catch((err: Error) => {
+    throw new Error(`python3 is needed to test examples/python: ${err.message}`);
+  });
+  expect(version.stdout).toMatch(/^Python 3\./);
+  worker = await startLocalWorker();
+  proxy = await startFlakyProxy(worker.url);
+}, 60_000);
+afterAll(async () => {
+  await proxy?.stop();
+  await worker?.stop();
+});
+beforeEach(() => {
+  proxy.requests.length = 0;
+});
+
+const python = (args: string[], env: Record<string, string> = {}) =>
+  runCommand('python3', ['examples/python/vps_sync.py', ...args], {
+    PATH: process.env.PATH,
+    VPS_SYNC_URL: proxy.url,
+    VPS_SYNC_API_KEY: TEST_BINDINGS.VPS_SYNC_API_KEY,
+    ...env,
+  });
+
+const createArgs = (userId: number, name: string) =>
+  ['create', '--user-id', String(userId), '--name', name, '--cpu', '2', '--ram-gb', '2', '--disk-gb', '50', '--os', 'Ubuntu 22.04 LTS', '--hypervisor', 'proxmox'];
+
+describe('examples/python/vps_sync.py', () => {
+  it('creates, changes the status, lists and deletes', async () => {
+    const created = await python(createArgs(401, 'py-vps'));
+    expect(created).toMatchObject({ code: 0, stderr: '' });
+    const { vps } = JSON.parse(created.stdout) as { vps: { id: number; ram: number; status: string } };
+    expect(vps).toMatchObject({ ram: 2048, status: 'creating' });
+    expect(await listVps(worker.url, 401)).toMatchObject([{ id: vps.id, name: 'py-vps', ram: 2048, status: 'creating' }]);
+
+    const running = await python(['status', String(vps.id), 'running']);
+    expect(running.code).toBe(0);
+    expect(JSON.parse(running.stdout)).toMatchObject({ status: 'success', applied: true, vps: { id: vps.id, status: 'running' } });
+    expect(await listVps(worker.url, 401)).toMatchObject([{ id: vps.id, status: 'running' }]);
+
+    const listed = await python(['list'], { VPS_PANEL_TOKEN: await panelToken(401) });
+    expect(listed.code).toBe(0);
+    expect(JSON.parse(listed.stdout)).toMatchObject({ status: 'success', vps: [{ id: vps.id, status: 'running' }] });
+
+    const deleted = await python(['delete', String(vps.id)]);
+    expect(deleted.code).toBe(0);
+    expect(JSON.parse(deleted.stdout)).toMatchObject({ status: 'success', applied: true });
+    expect(await listVps(worker.url, 401)).toEqual([]);
+  });
+
+  it('retries 503 (after its Retry-After) and 502 with one Idempotency-Key, and creates once', async () => {
+    proxy.failNext({ status: 503, headers: { 'Retry-After': '1' } }, { status: 502 });
+    const started = Date.now();
+    const created = await python(createArgs(402, 'py-retried'));
+    expect(created.code).toBe(0);
+    expect(Date.now() - started).toBeGreaterThanOrEqual(1000);
+    expect(created.stderr).toMatch(/attempt 1 failed \(HTTP 503\); retrying in 1\.00s/);
+    expect(created.stderr).toMatch(/attempt 2 failed \(HTTP 502\)/);
+    expect(proxy.requests).toHaveLength(3);
+    const keys = new Set(proxy.requests.map((r) => r.idempotencyKey));
+    expect(keys.size).toBe(1);
+    expect([...keys][0]).toMatch(/^[0-9a-f-]{36}$/);
+    expect(await listVps(worker.url, 402)).toHaveLength(1);
+  });
+
+  it('does not retry a 400 or a 401, and exits 1 with the error answer on stderr', async () => {
+    const invalid = await python(['create', '--user-id', '403', '--name', 'x', '--cpu', '0', '--ram-gb', '1', '--disk-gb', '1', '--os', 'x', '--hypervisor', 'kvm']);
+    expect(invalid).toMatchObject({ code: 1, stdout: '' });
+    expect(JSON.parse(invalid.stderr)).toMatchObject({
+      status: 'error',
+      message: 'Validation failed',
+      errors: [{ field: 'vps.cpu', message: 'must be an integer between 1 and 1024' }],
+    });
+
+    const unauthorized = await python(['delete', '1'], { VPS_SYNC_API_KEY: 'wrong-key-0123456789abcdef0123456789abcdef' });
+    expect(unauthorized.code).toBe(1);
+    expect(JSON.parse(unauthorized.stderr)).toMatchObject({ status: 'error', message: 'Invalid API key' });
+
+    expect(proxy.requests).toHaveLength(2);
+    expect(await listVps(worker.url, 403)).toEqual([]);
+  });
+});
