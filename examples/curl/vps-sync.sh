@@ -1,0 +1,81 @@
+#!/usr/bin/env bash
+# The panel's sync API with curl.
+#
+#   VPS_SYNC_URL=http://localhost:5050 VPS_SYNC_API_KEY=... examples/curl/vps-sync.sh <command>
+#
+#   create <user_id> <name> <cpu> <ram_gb> <disk_gb> <os> <hypervisor> [status]
+#   status <id> <status>
+#   delete <id>
+#   list                      (needs VPS_PANEL_TOKEN: a user's JWT)
+#
+# Prints the server's JSON answer. Exits non-zero on an HTTP error (curl's 22, the error answer
+# still printed) and on a usage error (2). curl retries timeouts, refused connections, 408, 429,
+# 500, 502, 503 and 504, honouring Retry-After; each retry resends the same Idempotency-Key, so a
+# create is applied once.
+set -euo pipefail
+
+VPS_SYNC_URL="${VPS_SYNC_URL:-http://localhost:5050}"
+VPS_SYNC_URL="${VPS_SYNC_URL%/}"
+
+usage() {
+  sed -n '6,9p' "$0" | sed 's/^# //' >&2
+  exit 2
+}
+
+# A JSON string: backslashes and double quotes escaped (the server refuses control characters).
+json_string() {
+  local s=${1//\\/\\\\}
+  printf '"%s"' "${s//\"/\\\"}"
+}
+
+integer() {
+  [[ $2 =~ ^[0-9]+$ ]] || { echo "$1 must be a whole number, got '$2'" >&2; exit 2; }
+}
+
+new_key() {
+  if [[ -r /proc/sys/kernel/random/uuid ]]; then cat /proc/sys/kernel/random/uuid
+  else od -An -N16 -tx1 /dev/urandom | tr -d ' \n'; fi
+}
+
+# POST /api/vps/sync with one JSON body.
+sync() {
+  : "${VPS_SYNC_API_KEY:?VPS_SYNC_API_KEY is not set}"
+  curl --silent --show-error --fail-with-body \
+    --retry 4 --retry-connrefused --retry-max-time 60 --max-time 10 \
+    -X POST "$VPS_SYNC_URL/api/vps/sync" \
+    -H 'Content-Type: application/json' \
+    -H "X-API-Key: $VPS_SYNC_API_KEY" \
+    -H "Idempotency-Key: $(new_key)" \
+    --data "$1"
+  echo
+}
+
+command="${1:-}"
+shift || true
+case "$command" in
+  create)
+    [[ $# -eq 7 || $# -eq 8 ]] || usage
+    for n in 1 3 4 5; do integer "argument $n" "${!n}"; done
+    sync "{\"action\":\"create\",\"vps\":{\"user_id\":$1,\"name\":$(json_string "$2"),\"cpu\":$3,\"ram\":$(($4 * 1024)),\"disk\":$5,\"os\":$(json_string "$6"),\"hypervisor\":$(json_string "$7"),\"status\":$(json_string "${8:-creating}")}}"
+    ;;
+  status)
+    [[ $# -eq 2 ]] || usage
+    integer id "$1"
+    sync "{\"action\":\"update\",\"vps\":{\"id\":$1,\"status\":$(json_string "$2")}}"
+    ;;
+  delete)
+    [[ $# -eq 1 ]] || usage
+    integer id "$1"
+    sync "{\"action\":\"delete\",\"vps\":{\"id\":$1}}"
+    ;;
+  list)
+    [[ $# -eq 0 ]] || usage
+    : "${VPS_PANEL_TOKEN:?VPS_PANEL_TOKEN (a user JWT) is not set}"
+    curl --silent --show-error --fail-with-body --retry 4 --retry-connrefused --max-time 10 \
+      -H "Authorization: Bearer $VPS_PANEL_TOKEN" "$VPS_SYNC_URL/api/vps"
+    echo
+    ;;
+  *)
+    usage
+    ;;
+esac

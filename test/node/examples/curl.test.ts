@@ -1,0 +1,87 @@
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { TEST_BINDINGS } from '../../bindings.ts';
+import { startLocalWorker, type LocalWorker } from '../local-worker.ts';
+import { listVps, panelToken } from '../panel.ts';
+import { startFlakyProxy, type FlakyProxy } from './flaky-proxy.ts';
+import { runCommand } from './processes.ts';
+
+/** examples/curl/vps-sync.sh against a local Worker, through a proxy that can fail on demand. */
+let worker: LocalWorker;
+let proxy: FlakyProxy;
+
+beforeAll(async () => {
+  worker = await startLocalWorker();
+  proxy = await startFlakyProxy(worker.url);
+}, 60_000);
+afterAll(async () => {
+  await proxy?.stop();
+  await worker?.stop();
+});
+beforeEach(() => {
+  proxy.requests.length = 0;
+});
+
+const script = (args: string[], env: Record<string, string | undefined> = {}) =>
+  runCommand('bash', ['examples/curl/vps-sync.sh', ...args], {
+    PATH: process.env.PATH,
+    VPS_SYNC_URL: proxy.url,
+    VPS_SYNC_API_KEY: TEST_BINDINGS.VPS_SYNC_API_KEY,
+    ...env,
+  });
+
+describe('examples/curl/vps-sync.sh', () => {
+  it('creates, changes the status, lists and deletes', async () => {
+    const created = await script(['create', '501', 'curl "quoted" vps', '2', '2', '50', 'Ubuntu 22.04 LTS', 'proxmox']);
+    expect(created).toMatchObject({ code: 0, stderr: '' });
+    const { vps } = JSON.parse(created.stdout) as { vps: { id: number } };
+    expect(await listVps(worker.url, 501)).toMatchObject([
+      { id: vps.id, name: 'curl "quoted" vps', cpu: 2, ram: 2048, disk: 50, os: 'Ubuntu 22.04 LTS', status: 'creating' },
+    ]);
+
+    const running = await script(['status', String(vps.id), 'running']);
+    expect(running.code).toBe(0);
+    expect(JSON.parse(running.stdout)).toMatchObject({ status: 'success', vps: { id: vps.id, status: 'running' } });
+    expect(await listVps(worker.url, 501)).toMatchObject([{ id: vps.id, status: 'running' }]);
+
+    const listed = await script(['list'], { VPS_PANEL_TOKEN: await panelToken(501) });
+    expect(listed.code).toBe(0);
+    expect(JSON.parse(listed.stdout)).toMatchObject({ status: 'success', vps: [{ id: vps.id, status: 'running' }] });
+
+    const deleted = await script(['delete', String(vps.id)]);
+    expect(deleted.code).toBe(0);
+    expect(JSON.parse(deleted.stdout)).toMatchObject({ status: 'success', applied: true });
+    expect(await listVps(worker.url, 501)).toEqual([]);
+  });
+
+  it('exits non-zero on an HTTP error, printing the error answer, without retrying it', async () => {
+    const invalid = await script(['create', '502', 'x', '0', '1', '1', 'x', 'kvm']);
+    expect(invalid.code).toBe(22);
+    expect(JSON.parse(invalid.stdout)).toMatchObject({ errors: [{ field: 'vps.cpu', message: 'must be an integer between 1 and 1024' }] });
+    const missing = await script(['status', '999999', 'running']);
+    expect(missing.code).toBe(22);
+    expect(JSON.parse(missing.stdout)).toMatchObject({ message: 'VPS 999999 not found' });
+    expect(proxy.requests).toHaveLength(2);
+    expect(await listVps(worker.url, 502)).toEqual([]);
+  });
+
+  it('retries a 503 after its Retry-After with the same Idempotency-Key, and creates once', async () => {
+    proxy.failNext({ status: 503, headers: { 'Retry-After': '1' } });
+    const created = await script(['create', '503', 'retried', '1', '1', '10', 'Debian 12', 'kvm']);
+    expect(created.code).toBe(0);
+    expect(proxy.requests).toHaveLength(2);
+    expect(proxy.requests[0]?.idempotencyKey).toMatch(/^[0-9a-f-]{32,36}$/);
+    expect(proxy.requests[1]?.idempotencyKey).toBe(proxy.requests[0]?.idempotencyKey);
+    expect(await listVps(worker.url, 503)).toHaveLength(1);
+  });
+
+  it('refuses to run without its settings or with bad arguments', async () => {
+    const noKey = await script(['delete', '1'], { VPS_SYNC_API_KEY: undefined });
+    expect(noKey.code).not.toBe(0);
+    expect(noKey.stderr).toContain('VPS_SYNC_API_KEY is not set');
+    const noToken = await script(['list']);
+    expect(noToken.code).not.toBe(0);
+    expect(noToken.stderr).toContain('VPS_PANEL_TOKEN');
+    expect(await script(['create', '5', 'a', 'two', '1', '1', 'x', 'kvm'])).toMatchObject({ code: 2 });
+    expect(proxy.requests).toEqual([]);
+  });
+});
