@@ -6,6 +6,7 @@
 import * as z from 'zod/mini';
 import { BOUNDS, VERSION } from '../vps/fields';
 import { externalId, hypervisor, userId, vpsId, vpsStatus } from '../vps/schema';
+import { SYNC_OUTCOMES, type SyncOutcome } from '../vps/outcomes';
 
 const timestamp = z.iso.datetime();
 
@@ -31,7 +32,9 @@ export const vpsRef = z.union([z.strictObject({ id: vpsId }), z.strictObject({ e
 export const syncResult = z.strictObject({
   status: z.literal('success'),
   message: z.string(),
+  /** Whether the event changed the panel. */
   applied: z.boolean(),
+  outcome: z.enum(SYNC_OUTCOMES as [SyncOutcome, ...SyncOutcome[]]),
   vps: z.union([vps, vpsRef]),
 });
 

@@ -8,11 +8,9 @@ import type { Vps } from '../store/types';
 import { parseOrThrow } from '../validation';
 import { createFingerprint } from './fingerprint';
 import { MAX_SYNC_BODY_BYTES } from './limits';
+import { OUTCOMES, type SyncOutcome } from './outcomes';
 import { syncRequest, type VpsRef } from './schema';
 
-const SYNCED = 'VPS synced successfully';
-const ALREADY_DELETED = 'VPS already deleted';
-const STALE = 'Not applied: the stored version is newer or the same';
 
 const refOf = (vps: { id?: number; external_id?: string }): VpsRef =>
   vps.id !== undefined ? { id: vps.id } : { external_id: vps.external_id! };
@@ -21,12 +19,9 @@ const describeRef = (ref: VpsRef) => ('id' in ref ? `VPS ${ref.id}` : `VPS with 
 
 const notFound = (ref: VpsRef) => new ApiError(404, `${describeRef(ref)} not found`, [{ field: refField(ref), message: 'no such VPS' }]);
 
-/**
- * The success envelope of every sync answer. `applied: false` tells the sender the event
- * changed nothing (a replay, a stale version, a deleted VPS) so it can stop retrying.
- */
-const synced = (c: Context<AppEnv>, status: 200 | 201, message: string, applied: boolean, vps: Vps | VpsRef) =>
-  c.json({ status: 'success', message, applied, vps }, status);
+/** The success envelope of every create, update and delete answer. */
+const synced = (c: Context<AppEnv>, outcome: SyncOutcome, vps: Vps | VpsRef) =>
+  c.json({ status: 'success', ...OUTCOMES[outcome], outcome, vps }, outcome === 'created' ? 201 : 200);
 
 /** POST /api/vps/sync: the main site pushes VPS lifecycle events (server to server, X-API-Key). */
 export const syncRoutes = new Hono<AppEnv>()
@@ -37,8 +32,8 @@ export const syncRoutes = new Hono<AppEnv>()
     switch (command.action) {
       case 'create': {
         const result = await store.create(command.vps, await createFingerprint(command.vps));
-        if (result.outcome === 'created') return synced(c, 201, SYNCED, true, result.vps);
-        if (result.outcome === 'replayed') return synced(c, 200, result.deleted ? ALREADY_DELETED : 'VPS already synced', false, result.vps);
+        if (result.outcome === 'created') return synced(c, 'created', result.vps);
+        if (result.outcome === 'replayed') return synced(c, result.deleted ? 'already_deleted' : 'replayed', result.vps);
         throw new ApiError(409, `external_id "${command.vps.external_id}" already belongs to VPS ${result.vps.id} with different data; send an update to change it`, [
           { field: 'vps.external_id', message: 'already used with a different payload' },
         ]);
@@ -48,15 +43,15 @@ export const syncRoutes = new Hono<AppEnv>()
         const ref = refOf(command.vps);
         const result = await store.update(ref, patch, version);
         if (result.outcome === 'not_found') throw notFound(ref);
-        if (result.outcome === 'applied') return synced(c, 200, SYNCED, true, result.vps);
-        return synced(c, 200, result.outcome === 'deleted' ? ALREADY_DELETED : STALE, false, result.vps);
+        if (result.outcome === 'applied') return synced(c, 'updated', result.vps);
+        return synced(c, result.outcome === 'deleted' ? 'already_deleted' : 'stale', result.vps);
       }
       case 'delete': {
         const ref = refOf(command.vps);
         const result = await store.delete(ref, command.vps.version);
         if (result.outcome === 'not_found') throw notFound(ref);
-        if (result.outcome === 'deleted') return synced(c, 200, SYNCED, true, ref);
-        return synced(c, 200, result.outcome === 'already_deleted' ? ALREADY_DELETED : STALE, false, result.vps);
+        if (result.outcome === 'deleted') return synced(c, 'deleted', ref);
+        return synced(c, result.outcome, result.vps);
       }
       case 'reconcile': {
         const { user_id, vps, dry_run } = command;

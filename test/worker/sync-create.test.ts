@@ -14,6 +14,7 @@ describe('sync create', () => {
       status: 'success',
       message: 'VPS synced successfully',
       applied: true,
+      outcome: 'created',
       vps: {
         id: expect.any(Number),
         user_id: user,

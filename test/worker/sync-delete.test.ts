@@ -9,7 +9,7 @@ describe('sync delete', () => {
 
     const res = await sync({ action: 'delete', vps: { id: gone.id } });
     expect(res.status).toBe(200);
-    expect(await res.json()).toEqual({ status: 'success', message: 'VPS synced successfully', applied: true, vps: { id: gone.id } });
+    expect(await res.json()).toEqual({ status: 'success', message: 'VPS synced successfully', applied: true, outcome: 'deleted', vps: { id: gone.id } });
 
     const listed = await (await listAs(user)).json<{ vps: { id: number }[] }>();
     expect(listed.vps.map((v) => v.id)).toEqual([keep.id]);
@@ -26,6 +26,7 @@ describe('sync delete', () => {
       status: 'success',
       message: 'VPS already deleted',
       applied: false,
+      outcome: 'already_deleted',
       vps: { ...vps, updated_at: expect.any(String) },
     });
   });

@@ -23,7 +23,7 @@ describe('external_id: a retried create never duplicates', () => {
 
     const again = await sync(create);
     expect(again.status).toBe(200);
-    expect(await again.json()).toEqual({ status: 'success', message: 'VPS already synced', applied: false, vps: firstBody.vps });
+    expect(await again.json()).toEqual({ status: 'success', message: 'VPS already synced', applied: false, outcome: 'replayed', vps: firstBody.vps });
     expect(await listed(user)).toEqual([firstBody.vps]);
   });
 
@@ -72,7 +72,13 @@ describe('external_id: a retried create never duplicates', () => {
     expect(await updated.json()).toMatchObject({ applied: true, vps: { external_id: externalId, status: 'running' } });
 
     const deleted = await sync({ action: 'delete', vps: { external_id: externalId } });
-    expect(await deleted.json()).toEqual({ status: 'success', message: 'VPS synced successfully', applied: true, vps: { external_id: externalId } });
+    expect(await deleted.json()).toEqual({
+      status: 'success',
+      message: 'VPS synced successfully',
+      applied: true,
+      outcome: 'deleted',
+      vps: { external_id: externalId },
+    });
     expect(await listed(user)).toEqual([]);
 
     const unknown = await sync({ action: 'update', vps: { external_id: freshExternalId(), status: 'running' } });
@@ -120,6 +126,7 @@ describe('version: late events never win', () => {
     expect(await late.json()).toMatchObject({
       message: 'Not applied: the stored version is newer or the same',
       applied: false,
+      outcome: 'stale',
       vps: { id: created.vps.id, status: 'running', version: 300 },
     });
 
@@ -152,11 +159,11 @@ describe('tombstones: deletes stay deleted', () => {
 
     const lateUpdate = await sync({ action: 'update', vps: { id: created.vps.id, status: 'running' } });
     expect(lateUpdate.status).toBe(200);
-    expect(await lateUpdate.json()).toMatchObject({ message: 'VPS already deleted', applied: false });
+    expect(await lateUpdate.json()).toMatchObject({ message: 'VPS already deleted', applied: false, outcome: 'already_deleted' });
 
     const replayed = await sync(create);
     expect(replayed.status).toBe(200);
-    expect(await replayed.json()).toMatchObject({ message: 'VPS already deleted', applied: false, vps: { id: created.vps.id } });
+    expect(await replayed.json()).toMatchObject({ message: 'VPS already deleted', applied: false, outcome: 'already_deleted', vps: { id: created.vps.id } });
 
     const again = await sync({ action: 'delete', vps: { external_id: create.vps.external_id } });
     expect(again.status).toBe(200);

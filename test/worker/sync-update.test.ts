@@ -13,6 +13,7 @@ describe('sync update', () => {
       status: 'success',
       message: 'VPS synced successfully',
       applied: true,
+      outcome: 'updated',
       vps: { ...created, status: 'running', updated_at: expect.any(String) },
     });
     expect(Date.parse(body.vps.updated_at)).toBeGreaterThan(Date.parse(created.updated_at));

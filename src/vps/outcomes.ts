@@ -1,0 +1,15 @@
+/**
+ * What a sync event did, for machines (`outcome`) and people (`message`). The first three
+ * changed the panel (`applied: true`); the others changed nothing, so the sender can stop
+ * retrying.
+ */
+export const OUTCOMES = {
+  created: { applied: true, message: 'VPS synced successfully' },
+  updated: { applied: true, message: 'VPS synced successfully' },
+  deleted: { applied: true, message: 'VPS synced successfully' },
+  replayed: { applied: false, message: 'VPS already synced' },
+  stale: { applied: false, message: 'Not applied: the stored version is newer or the same' },
+  already_deleted: { applied: false, message: 'VPS already deleted' },
+} as const;
+export type SyncOutcome = keyof typeof OUTCOMES;
+export const SYNC_OUTCOMES = Object.keys(OUTCOMES) as SyncOutcome[];
