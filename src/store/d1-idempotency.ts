@@ -2,6 +2,7 @@ import { and, eq, lt } from 'drizzle-orm';
 import { drizzle } from 'drizzle-orm/d1';
 import { idempotencyKeys as keys } from '../db/schema.sqlite';
 import { ANSWER_TTL_MS, IN_FLIGHT_LEASE_MS } from '../idempotency/states';
+import { translateD1Errors } from './d1-errors';
 import { heldKeyOutcome } from './outcomes';
 import type { IdempotencyClaim, IdempotencyStore } from './types';
 
@@ -41,5 +42,5 @@ export function d1IdempotencyStore(binding: D1Database): IdempotencyStore {
       return purged.length;
     },
   };
-  return store;
+  return translateD1Errors(store);
 }

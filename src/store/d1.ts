@@ -6,6 +6,7 @@ import { createFingerprint } from '../vps/fingerprint';
 import type { ReconcileItem, VpsCreate, VpsPatch, VpsRef } from '../vps/schema';
 import { existingCreateOutcome, missedDeleteOutcome, missedUpdateOutcome, newRow, type StoredVps } from './outcomes';
 import { vpsColumns } from './columns';
+import { translateD1Errors } from './d1-errors';
 import { pageOf } from './page';
 import { planReconcile } from './reconcile-plan';
 import type { CreateResult, DeleteResult, ListPage, ReconcileResult, UpdateResult, VpsStore } from './types';
@@ -24,13 +25,13 @@ const olderThan = (version?: number) => (version === undefined ? undefined : lt(
 /**
  * The embedded store: Drizzle over a D1 binding. Writes are single guarded statements with
  * RETURNING, so the common path is one round trip; reconcile applies its plan in one batch,
- * which D1 runs as one transaction.
+ * which D1 runs as one transaction. Transient D1 failures answer 503 + Retry-After.
  */
 export function d1Store(binding: D1Database): VpsStore {
   const db = drizzle(binding);
   const current = async (ref: VpsRef): Promise<StoredVps | undefined> => (await db.select(stored).from(vps).where(byRef(ref)))[0];
 
-  return {
+  return translateD1Errors({
     async create(input: VpsCreate, fingerprint: string): Promise<CreateResult> {
       const [created] = await db
         .insert(vps)
@@ -113,5 +114,5 @@ export function d1Store(binding: D1Database): VpsStore {
       if (first) await db.batch([first, ...rest]);
       return plan.result;
     },
-  };
+  });
 }

@@ -1,5 +1,6 @@
 import { DatabaseError } from '@planetscale/database';
 import { StoreUnavailableError } from '../errors';
+import { someCause, translateErrors } from './unavailable';
 
 /**
  * MySQL errors that mean "try again", not "this request is wrong": lock wait timeout, deadlock,
@@ -15,13 +16,7 @@ const errnoOf = (message: string) => Number(/\(errno (\d+)\)/.exec(message)?.[1]
  * called (planetscale-client.ts), a non-JSON answer (a proxy's HTML 502) is an UnknownError,
  * and an SQL error a DatabaseError whose errno exists only inside the message.
  */
-export function isUnavailable(err: unknown): boolean {
-  // Drizzle wraps driver errors in DrizzleQueryError with the original as `cause`.
-  for (let e = err, depth = 0; e instanceof Error && depth < 5; e = e.cause, depth++) {
-    if (isUnavailableDriverError(e)) return true;
-  }
-  return false;
-}
+export const isUnavailable = (err: unknown) => someCause(err, isUnavailableDriverError);
 
 function isUnavailableDriverError(err: Error): boolean {
   if (err instanceof StoreUnavailableError) return true;
@@ -35,29 +30,7 @@ function isUnavailableDriverError(err: Error): boolean {
 }
 
 /** Whether the statement failed on a unique key (MySQL errno 1062), wrapped by Drizzle or not. */
-export function isDuplicateKey(err: unknown): boolean {
-  for (let e = err, depth = 0; e instanceof Error && depth < 5; e = e.cause, depth++) {
-    if (e instanceof DatabaseError && errnoOf(e.message) === 1062) return true;
-  }
-  return false;
-}
+export const isDuplicateKey = (err: unknown) => someCause(err, (e) => e instanceof DatabaseError && errnoOf(e.message) === 1062);
 
-/**
- * Wraps every store method so that "database unavailable" leaves as StoreUnavailableError
- * (503 + Retry-After) and anything else as it came (500, logged, never shown).
- */
-export function translateDriverErrors<S extends object>(store: S): S {
-  const wrapped = {} as Record<string, unknown>;
-  for (const name of Object.keys(store)) {
-    const method = (store as Record<string, unknown>)[name] as (...args: unknown[]) => Promise<unknown>;
-    wrapped[name] = async (...args: unknown[]) => {
-      try {
-        return await method(...args);
-      } catch (err) {
-        if (isUnavailable(err)) throw new StoreUnavailableError(`PlanetScale ${name} failed`, { cause: err });
-        throw err;
-      }
-    };
-  }
-  return wrapped as S;
-}
+/** Wraps a PlanetScale store: an unavailable database becomes 503 + Retry-After. */
+export const translateDriverErrors = <S extends object>(store: S): S => translateErrors(store, 'PlanetScale', isUnavailable);

@@ -77,3 +77,27 @@ describe('an unexpected failure', () => {
     }
   });
 });
+
+describe('a transient D1 failure', () => {
+  it.each(['D1_ERROR: Network connection lost.', 'D1_ERROR: D1 DB storage operation exceeded timeout which caused object to be reset.'])(
+    'answers 503 with Retry-After for "%s"',
+    async (message) => {
+      const errors = vi.spyOn(console, 'error').mockImplementation(() => {});
+      const flaky = {
+        prepare() {
+          throw new Error(message);
+        },
+      } as unknown as D1Database;
+      try {
+        const res = await callWith({ DB: flaky, DATABASE_URL: undefined }, '/api/vps', {
+          headers: { Authorization: `Bearer ${await tokenFor(freshUser())}` },
+        });
+        expect(res.status).toBe(503);
+        expect(res.headers.get('Retry-After')).toBe('5');
+        expect((await errorBody(res)).message).toBe('Database temporarily unavailable, retry later');
+      } finally {
+        errors.mockRestore();
+      }
+    },
+  );
+});
