@@ -29,7 +29,7 @@ function typeOf(schema: Json | undefined): string {
   return bounds.length ? `${type} (${bounds.join(', ')})` : type;
 }
 
-function schemaTable(name: string, schema: Json): string {
+function schemaTable(name: string, schema: Json, isRequest: boolean): string {
   const lines = [`### ${name}`, ''];
   const properties = schema.properties as Record<string, Json> | undefined;
   if (!properties) return [...lines, typeOf(schema), ''].join('\n');
@@ -39,7 +39,7 @@ function schemaTable(name: string, schema: Json): string {
     const dflt = property.default === undefined ? '' : `\`${JSON.stringify(property.default)}\``;
     lines.push(`| \`${field}\` | ${typeOf(property)} | ${required.has(field) ? 'yes' : ''} | ${dflt} |`);
   }
-  if (schema.additionalProperties === false) lines.push('', 'Other fields are refused.');
+  if (isRequest && schema.additionalProperties === false) lines.push('', 'Unknown fields are refused (400).');
   return [...lines, ''].join('\n');
 }
 
@@ -66,9 +66,11 @@ export function renderApiReference(doc: Json): string {
       out.push(`Auth: ${security?.length ? security.join(', ') : 'none'}`, '');
       const parameters = (op.parameters as Json[] | undefined) ?? [];
       if (parameters.length) {
-        out.push('| parameter | in | type | required | notes |', '|---|---|---|---|---|');
+        out.push('| parameter | in | type | required | default | notes |', '|---|---|---|---|---|---|');
         for (const p of parameters) {
-          out.push(`| \`${String(p.name)}\` | ${String(p.in)} | ${typeOf(p.schema as Json)} | ${p.required ? 'yes' : ''} | ${String(p.description ?? '')} |`);
+          const schema = p.schema as Json;
+          const dflt = schema.default === undefined ? '' : `\`${JSON.stringify(schema.default)}\``;
+          out.push(`| \`${String(p.name)}\` | ${String(p.in)} | ${typeOf(schema)} | ${p.required ? 'yes' : ''} | ${dflt} | ${String(p.description ?? '')} |`);
         }
         out.push('');
       }
@@ -83,6 +85,7 @@ export function renderApiReference(doc: Json): string {
     }
   }
   out.push('## Schemas', '');
-  for (const [name, schema] of Object.entries(components.schemas)) out.push(schemaTable(name, schema));
+  // Request bodies are the Sync* schemas: only they refuse unknown fields.
+  for (const [name, schema] of Object.entries(components.schemas)) out.push(schemaTable(name, schema, name.startsWith('Sync') && name !== 'SyncResult'));
   return out.join('\n');
 }

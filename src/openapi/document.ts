@@ -6,7 +6,7 @@
 import * as z from 'zod/mini';
 import { IDEMPOTENCY_KEY_PATTERN } from '../idempotency/states';
 import { MAX_SYNC_BODY_BYTES } from '../vps/limits';
-import { LIST_LIMIT } from '../vps/fields';
+import { BOUNDS, LIST_LIMIT } from '../vps/fields';
 import { reconcileRequest, syncRequest, vpsCreate, vpsDelete, vpsUpdate } from '../vps/schema';
 import * as answers from './schemas';
 
@@ -120,7 +120,7 @@ export function buildOpenApiDocument(): JsonSchema {
           responses: {
             '200': json(
               { oneOf: [ref('SyncResult'), ref('ReconcileResult')] },
-              'Update, delete or reconcile done; or a create that changed nothing (applied: false: a replay, a stale version, a deleted VPS).',
+              'Update, delete or reconcile done (applied: true); or an event that changed nothing (applied: false; outcome replayed, stale or already_deleted).',
             ),
             '201': json(ref('SyncResult'), 'VPS created.'),
             '400': error('Validation failed (errors names every field), malformed JSON, empty or non-object body, unknown action, bad Idempotency-Key.'),
@@ -161,7 +161,7 @@ export function buildOpenApiDocument(): JsonSchema {
           operationId: 'getVps',
           summary: "One of the token owner's VPS",
           security: [{ Bearer: [] }],
-          parameters: [{ name: 'id', in: 'path', required: true, schema: { type: 'integer', minimum: 1 } }],
+          parameters: [{ name: 'id', in: 'path', required: true, schema: { type: 'integer', minimum: BOUNDS.id.min, maximum: BOUNDS.id.max } }],
           responses: {
             '200': json(ref('VpsOne'), 'The VPS.'),
             ...bearerErrors,

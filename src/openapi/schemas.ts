@@ -6,9 +6,11 @@
 import * as z from 'zod/mini';
 import { BOUNDS, VERSION } from '../vps/fields';
 import { externalId, hypervisor, userId, vpsId, vpsStatus } from '../vps/schema';
+import { RECONCILE_SKIP_REASONS } from '../store/types';
 import { SYNC_OUTCOMES, type SyncOutcome } from '../vps/outcomes';
 
 const timestamp = z.iso.datetime();
+const count = z.int().check(z.gte(0));
 
 export const vps = z.strictObject({
   id: vpsId,
@@ -43,16 +45,14 @@ export const reconcileResult = z.strictObject({
   message: z.string(),
   dry_run: z.boolean(),
   counts: z.strictObject({
-    created: z.int(),
-    updated: z.int(),
-    deleted: z.int(),
-    unchanged: z.int(),
-    skipped: z.int(),
-    untracked: z.int(),
+    created: count,
+    updated: count,
+    deleted: count,
+    unchanged: count,
+    skipped: count,
+    untracked: count,
   }),
-  skipped: z.array(
-    z.strictObject({ external_id: externalId, reason: z.enum(['stale_version', 'deleted_in_panel', 'owned_by_another_user']) }),
-  ),
+  skipped: z.array(z.strictObject({ external_id: externalId, reason: z.enum(RECONCILE_SKIP_REASONS) })),
 });
 
 export const vpsList = z.strictObject({

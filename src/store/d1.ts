@@ -85,14 +85,14 @@ export function d1Store(binding: D1Database): VpsStore {
       return pageOf(rows, limit);
     },
 
-    async reconcile(userId: number, items: ReconcileItem[], { dryRun }: { dryRun: boolean }): Promise<ReconcileResult> {
+    async reconcile(userId: number, items: ReconcileItem[], { dryRun, version }: { dryRun: boolean; version?: number }): Promise<ReconcileResult> {
       // One parameter for all external_ids (json_each) keeps the read within D1's bound-parameter limit.
       const wanted = JSON.stringify(items.map((i) => i.external_id));
       const rows = await db
         .select(stored)
         .from(vps)
         .where(or(eq(vps.user_id, userId), sql`${vps.external_id} IN (SELECT value FROM json_each(${wanted}))`));
-      const plan = planReconcile(userId, items, rows);
+      const plan = planReconcile(userId, items, rows, version);
       if (dryRun) return plan.result;
 
       const now = new Date();

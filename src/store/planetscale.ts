@@ -86,17 +86,17 @@ export function planetscaleStore(client: Client): VpsStore {
       return pageOf(rows, limit);
     },
 
-    async reconcile(userId: number, items: ReconcileItem[], { dryRun }: { dryRun: boolean }): Promise<ReconcileResult> {
+    async reconcile(userId: number, items: ReconcileItem[], { dryRun, version }: { dryRun: boolean; version?: number }): Promise<ReconcileResult> {
       const ids = items.map((i) => i.external_id);
       const mine = or(eq(vps.user_id, userId), ids.length ? inArray(vps.external_id, ids) : undefined);
-      if (dryRun) return planReconcile(userId, items, await db.select(stored).from(vps).where(mine)).result;
+      if (dryRun) return planReconcile(userId, items, await db.select(stored).from(vps).where(mine), version).result;
 
       // BEGIN, a locking read, at most one upsert and one delete, COMMIT: five round trips
       // whatever the batch size. FOR UPDATE (with the unique index's gap locks) keeps the plan
       // true until COMMIT: no concurrent sync can slip a write in between.
       return db.transaction(async (tx) => {
         const rows = await tx.select(stored).from(vps).where(mine).for('update');
-        const plan = planReconcile(userId, items, rows);
+        const plan = planReconcile(userId, items, rows, version);
         const now = new Date();
         const upserts = [
           ...(await Promise.all(plan.creates.map(async (c) => newRow(c, await createFingerprint(c), now)))),

@@ -16,8 +16,10 @@ export interface ReconcilePlan {
  * Decides what makes `userId`'s VPS equal the main site's `items`, from `rows`: every row of
  * that user (tombstones included) and every row holding one of the items' external_ids. Pure,
  * so both stores plan alike and dry runs count exactly what a real run would do.
+ * `snapshotVersion` is the main site's stamp of its list: a VPS written with a version at least
+ * that new was made after the list and is not deleted for missing from it.
  */
-export function planReconcile(userId: number, items: ReconcileItem[], rows: StoredVps[]): ReconcilePlan {
+export function planReconcile(userId: number, items: ReconcileItem[], rows: StoredVps[], snapshotVersion?: number): ReconcilePlan {
   const byExternalId = new Map(rows.filter((r) => r.external_id !== null).map((r) => [r.external_id!, r]));
   const wanted = new Set(items.map((i) => i.external_id));
   const plan: ReconcilePlan = {
@@ -41,9 +43,12 @@ export function planReconcile(userId: number, items: ReconcileItem[], rows: Stor
       skip(item.external_id, 'owned_by_another_user');
     } else if (row.deleted_at) {
       skip(item.external_id, 'deleted_in_panel');
-    } else if (COMPARED.every((f) => row[f] === item[f])) {
+    } else if (item.version !== undefined && item.version < row.version) {
+      skip(item.external_id, 'stale_version');
+    } else if (COMPARED.every((f) => row[f] === item[f]) && (item.version ?? row.version) === row.version) {
       counts.unchanged++;
-    } else if (item.version !== undefined && item.version <= row.version) {
+    } else if (item.version !== undefined && item.version === row.version) {
+      // Same version, other data: the panel's write under that version stands.
       skip(item.external_id, 'stale_version');
     } else {
       const patch = Object.fromEntries(COMPARED.map((f) => [f, item[f]])) as VpsPatch;
@@ -55,7 +60,9 @@ export function planReconcile(userId: number, items: ReconcileItem[], rows: Stor
   for (const row of rows) {
     if (row.user_id !== userId || row.deleted_at) continue;
     if (row.external_id === null) counts.untracked++;
-    else if (!wanted.has(row.external_id)) {
+    else if (wanted.has(row.external_id)) continue;
+    else if (snapshotVersion !== undefined && row.version >= snapshotVersion) skip(row.external_id, 'newer_than_snapshot');
+    else {
       plan.deletes.push(row);
       counts.deleted++;
     }

@@ -56,9 +56,12 @@ export interface ReconcileCounts {
   untracked: number;
 }
 
+export const RECONCILE_SKIP_REASONS = ['stale_version', 'deleted_in_panel', 'owned_by_another_user', 'newer_than_snapshot'] as const;
+export type ReconcileSkipReason = (typeof RECONCILE_SKIP_REASONS)[number];
+
 export interface ReconcileResult {
   counts: ReconcileCounts;
-  skipped: { external_id: string; reason: 'deleted_in_panel' | 'owned_by_another_user' | 'stale_version' }[];
+  skipped: { external_id: string; reason: ReconcileSkipReason }[];
 }
 
 /**
@@ -77,8 +80,11 @@ export interface VpsStore {
   get(userId: number, id: number): Promise<Vps | null>;
   /** The owner's live VPS, newest first, `limit` at most, strictly older than `before` when given. */
   listForUser(userId: number, page: { limit: number; before?: number }): Promise<ListPage>;
-  /** Makes the user's VPS equal `items` (by external_id), atomically; `dryRun` only counts. */
-  reconcile(userId: number, items: ReconcileItem[], options: { dryRun: boolean }): Promise<ReconcileResult>;
+  /**
+   * Makes the user's VPS equal `items` (by external_id), atomically; `dryRun` only counts.
+   * `version`: the list's own stamp; VPS written at least that recently are not deleted.
+   */
+  reconcile(userId: number, items: ReconcileItem[], options: { dryRun: boolean; version?: number }): Promise<ReconcileResult>;
 }
 
 /** What claiming an Idempotency-Key found. */

@@ -107,6 +107,8 @@ export const reconcileRequest = z.strictObject({
   action: z.literal('reconcile'),
   user_id: userId,
   dry_run: z._default(z.boolean(), false),
+  /** The main site's stamp of this list (same scale as the VPS versions): VPS written since are kept. */
+  version: z.optional(version),
   vps: z.array(reconcileItem).check(
     z.maxLength(MAX_RECONCILE_ITEMS, `must list at most ${MAX_RECONCILE_ITEMS} VPS per request`),
     z.refine((items) => new Set(items.map((i) => i.external_id)).size === items.length, 'lists an external_id twice'),

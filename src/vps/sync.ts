@@ -54,8 +54,8 @@ export const syncRoutes = new Hono<AppEnv>()
         return synced(c, result.outcome, result.vps);
       }
       case 'reconcile': {
-        const { user_id, vps, dry_run } = command;
-        const result = await store.reconcile(user_id, vps, { dryRun: dry_run });
+        const { user_id, vps, dry_run, version } = command;
+        const result = await store.reconcile(user_id, vps, { dryRun: dry_run, version });
         const message = dry_run ? 'Dry run: nothing was changed' : 'VPS reconciled';
         return c.json({ status: 'success', message, dry_run, ...result }, 200);
       }

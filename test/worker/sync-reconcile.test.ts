@@ -106,6 +106,32 @@ describe('sync reconcile', () => {
     expect(vps).toMatchObject({ status: 'running', version: 2 });
   });
 
+  it('keeps a VPS written after the main site took its list (snapshot version)', async () => {
+    const user = freshUser();
+    const p = freshPrefix();
+    await sync({ action: 'create', vps: validVps(user, { external_id: `${p}-old`, version: 1_000 }) });
+    // Created at 3000 by a sync that overtook the list, which was taken at 2000.
+    await sync({ action: 'create', vps: validVps(user, { external_id: `${p}-new`, version: 3_000 }) });
+    const res = await sync({ action: 'reconcile', user_id: user, version: 2_000, vps: [] });
+    expect(await res.json()).toMatchObject({
+      counts: { deleted: 1, skipped: 1 },
+      skipped: [{ external_id: `${p}-new`, reason: 'newer_than_snapshot' }],
+    });
+    expect((await panelSet(user)).map((v) => v.external_id)).toEqual([`${p}-new`]);
+  });
+
+  it('records a newer version even when the data is the same, so an older write cannot land later', async () => {
+    const user = freshUser();
+    const p = freshPrefix();
+    await sync({ action: 'create', vps: validVps(user, { external_id: `${p}-v`, version: 10 }) });
+    const res = await reconcile(user, [item(`${p}-v`, { version: 20 })]);
+    expect((await res.json<{ counts: { updated: number } }>()).counts.updated).toBe(1);
+    const late = await sync({ action: 'update', vps: { external_id: `${p}-v`, version: 15, status: 'stopped' } });
+    expect(await late.json()).toMatchObject({ applied: false, outcome: 'stale', vps: { version: 20, status: 'creating' } });
+    const again = await reconcile(user, [item(`${p}-v`, { version: 20 })]);
+    expect((await again.json<{ counts: { unchanged: number } }>()).counts.unchanged).toBe(1);
+  });
+
   it('empties the panel for an empty main-site set', async () => {
     const user = freshUser();
     const p = freshPrefix();
