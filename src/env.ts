@@ -8,6 +8,8 @@ import type { IdempotencyStore, VpsStore } from './store/types';
 export interface Bindings extends Env {
   /** Shared secret of the main site, sent as X-API-Key on sync. >= 32 characters. */
   VPS_SYNC_API_KEY?: string;
+  /** The key being rotated out: accepted too while set, so the main site can switch without 401s. */
+  VPS_SYNC_API_KEY_PREVIOUS?: string;
   /** HMAC secret of the panel's user JWTs. >= 32 characters. */
   JWT_SECRET?: string;
   /** Expected `iss` of user JWTs; unchecked when empty. */

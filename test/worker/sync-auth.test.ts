@@ -75,3 +75,33 @@ describe('POST /api/vps/sync with a misconfigured key fails closed', () => {
     }
   });
 });
+
+describe('POST /api/vps/sync during a key rotation', () => {
+  const previous = 'previous-key-0123456789abcdef0123456789abcdef';
+
+  it('accepts the current and the previous key while VPS_SYNC_API_KEY_PREVIOUS is set', async () => {
+    const rotating = { VPS_SYNC_API_KEY_PREVIOUS: previous };
+    for (const key of [TEST_BINDINGS.VPS_SYNC_API_KEY, previous]) {
+      const res = await callWith(rotating, '/api/vps/sync', syncRequest(create(), { 'X-API-Key': key }));
+      expect(res.status, key).toBe(201);
+    }
+    const wrong = await callWith(rotating, '/api/vps/sync', syncRequest(create(), { 'X-API-Key': 'z'.repeat(40) }));
+    expect(wrong.status).toBe(401);
+  });
+
+  it('refuses the previous key once it is removed', async () => {
+    const res = await callWith({}, '/api/vps/sync', syncRequest(create(), { 'X-API-Key': previous }));
+    expect(res.status).toBe(401);
+  });
+
+  it('fails closed when the previous key is too short', async () => {
+    const errors = vi.spyOn(console, 'error').mockImplementation(() => {});
+    try {
+      const res = await callWith({ VPS_SYNC_API_KEY_PREVIOUS: 'short' }, '/api/vps/sync', syncRequest(create()));
+      expect(res.status).toBe(500);
+      expect(errors).toHaveBeenCalledWith(expect.stringContaining('VPS_SYNC_API_KEY_PREVIOUS is shorter than 32 characters'));
+    } finally {
+      errors.mockRestore();
+    }
+  });
+});
