@@ -35,9 +35,9 @@ export function deleteBody(ref: VpsRef, version: number | undefined): RequestBod
 
 export function reconcileBody(input: ReconcileInput): RequestBody {
   const problems: FieldError[] = [];
-  const { userId, dryRun = false, vps, ...rest } = input;
+  const { userId, dryRun = false, vps, version, ...rest } = input;
   const items = Array.isArray(vps) ? vps.map((item, i) => toWire(item, RECONCILE_ITEM, `vps.${i}`, problems)) : vps;
-  const body = { action: 'reconcile', user_id: userId, dry_run: dryRun, vps: items };
+  const body = withVersion({ action: 'reconcile', user_id: userId, dry_run: dryRun, vps: items }, version);
   return { body: { ...body, ...toWire(rest, {}, '', problems) }, problems };
 }
 

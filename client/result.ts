@@ -3,6 +3,7 @@
  * that does not have the documented shape is an error (the write may have happened: not retried).
  */
 import * as z from 'zod/mini';
+import { SYNC_OUTCOMES } from '../src/vps/outcomes.js';
 import { hypervisor, vpsStatus } from '../src/vps/schema.js';
 import type { Answer } from './answer.js';
 import { VpsSyncError } from './errors.js';
@@ -25,11 +26,12 @@ const wireVps = z.object({
   updated_at: z.string(),
 });
 
-const syncAnswer = z.object({ status: z.literal('success'), applied: z.boolean(), vps: wireVps });
+const success = { status: z.literal('success'), applied: z.boolean(), outcome: z.literal(SYNC_OUTCOMES) };
+const syncAnswer = z.object({ ...success, vps: wireVps });
 
 /** A delete that deletes answers the reference it was given, not the VPS. */
 const wireRef = z.object({ id: z.optional(z.number()), external_id: z.optional(z.string()) });
-const deleteAnswer = z.object({ status: z.literal('success'), applied: z.boolean(), vps: z.union([wireVps, wireRef]) });
+const deleteAnswer = z.object({ ...success, vps: z.union([wireVps, wireRef]) });
 
 const count = z.number();
 const reconcileAnswer = z.object({
@@ -40,13 +42,13 @@ const reconcileAnswer = z.object({
 });
 
 export function syncResult(answer: Answer): SyncResult {
-  const { applied, vps } = parse(syncAnswer, answer);
-  return { applied, vps: fromWire(vps) };
+  const { applied, outcome, vps } = parse(syncAnswer, answer);
+  return { applied, outcome, vps: fromWire(vps) };
 }
 
 export function deleteResult(answer: Answer): DeleteResult {
-  const { applied, vps } = parse(deleteAnswer, answer);
-  return { applied, vps: 'created_at' in vps ? fromWire(vps) : null };
+  const { applied, outcome, vps } = parse(deleteAnswer, answer);
+  return { applied, outcome, vps: 'created_at' in vps ? fromWire(vps) : null };
 }
 
 export function reconcileResult(answer: Answer): ReconcileResult {

@@ -3,8 +3,9 @@
  * disk in GB), converted to the wire's by request-body.ts and back by result.ts.
  */
 import type { Hypervisor, VpsStatus } from '../src/vps/fields.js';
+import type { SyncOutcome } from '../src/vps/outcomes.js';
 
-export type { Hypervisor, VpsStatus };
+export type { Hypervisor, SyncOutcome, VpsStatus };
 
 /** RAM in exactly one unit: GB as the main site sells it (sent × 1024) or MB as the panel stores it. */
 export type Ram = { ramGb: number; ramMb?: never } | { ramMb: number; ramGb?: never };
@@ -75,6 +76,8 @@ export interface SyncResult {
    * a delete of a VPS already deleted.
    */
   applied: boolean;
+  /** Why: created, updated, deleted (applied); replayed, stale, already_deleted (not applied). */
+  outcome: SyncOutcome;
   /** The VPS as stored after the call. */
   vps: Vps;
 }
@@ -82,6 +85,7 @@ export interface SyncResult {
 export interface DeleteResult {
   /** false when it was already deleted, or the stored version is newer. */
   applied: boolean;
+  outcome: SyncOutcome;
   /** The VPS as stored; null when the server answers with its reference only (as it does when it deletes it). */
   vps: Vps | null;
 }
@@ -98,6 +102,8 @@ export interface ReconcileInput {
   vps: ReconcileItem[];
   /** Only count what would change. */
   dryRun?: boolean;
+  /** The list's own stamp (same scale as the VPS versions): VPS written since then are kept, not deleted. */
+  version?: number;
 }
 
 export interface ReconcileCounts {

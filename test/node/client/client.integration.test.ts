@@ -44,25 +44,25 @@ describe('sync client against the Worker', () => {
   it('creates (GB converted to MB), sets the status, and deletes: as the panel then lists it', async () => {
     const client = panel();
     const created = await client.createVps(order(101, 'order-1'));
-    expect(created.applied).toBe(true);
+    expect(created).toMatchObject({ applied: true, outcome: 'created' });
     expect(created.vps).toMatchObject({ userId: 101, externalId: 'order-1', status: 'creating', ramMb: 2048, diskGb: 50 });
     expect(await listVps(worker.url, 101)).toMatchObject([{ id: created.vps.id, ram: 2048, status: 'creating' }]);
 
     const running = await client.updateStatus({ externalId: 'order-1' }, 'running');
-    expect(running).toMatchObject({ applied: true, vps: { id: created.vps.id, status: 'running' } });
+    expect(running).toMatchObject({ applied: true, outcome: 'updated', vps: { id: created.vps.id, status: 'running' } });
     expect(await listVps(worker.url, 101)).toMatchObject([{ id: created.vps.id, status: 'running' }]);
 
     const deleted = await client.deleteVps({ id: created.vps.id });
-    expect(deleted.applied).toBe(true);
+    expect(deleted).toMatchObject({ applied: true, outcome: 'deleted' });
     expect(await listVps(worker.url, 101)).toEqual([]);
-    expect((await client.deleteVps({ id: created.vps.id })).applied).toBe(false);
+    expect(await client.deleteVps({ id: created.vps.id })).toMatchObject({ applied: false, outcome: 'already_deleted' });
   });
 
   it('answers a repeated create with the same externalId as not applied, and a different one as a conflict', async () => {
     const client = panel();
     const first = await client.createVps(order(102, 'order-2'));
     const again = await client.createVps(order(102, 'order-2'));
-    expect(again).toEqual({ applied: false, vps: first.vps });
+    expect(again).toEqual({ applied: false, outcome: 'replayed', vps: first.vps });
     await expect(client.createVps({ ...order(102, 'order-2'), cpu: 4 })).rejects.toBeInstanceOf(VpsSyncConflictError);
     expect(await listVps(worker.url, 102)).toHaveLength(1);
   });

@@ -54,9 +54,9 @@ export const WIRE_VPS = {
   updated_at: '2025-10-27T10:00:00.000Z',
 } as const;
 
-export const synced = (status = 201, vps: object = WIRE_VPS, applied = true): Step => ({
+export const synced = (status = 201, vps: object = WIRE_VPS, outcome = status === 201 ? 'created' : 'updated'): Step => ({
   status,
-  body: { status: 'success', message: 'VPS synced successfully', applied, vps },
+  body: { status: 'success', message: 'VPS synced successfully', applied: ['created', 'updated', 'deleted'].includes(outcome), outcome, vps },
 });
 
 export const failed = (status: number, message: string, headers?: Record<string, string>, errors: object[] = []): Step => ({

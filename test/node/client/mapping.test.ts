@@ -73,12 +73,14 @@ describe('requests in the main site names and units', () => {
     const result = await client.reconcile({
       userId: 5,
       dryRun: true,
+      version: 10,
       vps: [{ externalId: 'order-42', name: 'web-1', cpu: 2, ramGb: 2, diskGb: 50, os: 'Debian 12', hypervisor: 'kvm', version: 9 }],
     });
     expect(calls[0]?.body).toEqual({
       action: 'reconcile',
       user_id: 5,
       dry_run: true,
+      version: 10,
       vps: [{ external_id: 'order-42', name: 'web-1', cpu: 2, ram: 2048, disk: 50, os: 'Debian 12', hypervisor: 'kvm', version: 9 }],
     });
     expect(result).toEqual({
@@ -90,11 +92,12 @@ describe('requests in the main site names and units', () => {
 });
 
 describe('results', () => {
-  it('come back in camelCase, RAM in MB, with applied', async () => {
-    const { client } = clientWith([synced(200, { ...WIRE_VPS, status: 'running', version: 3, future_field: 'x' }, false)]);
+  it('come back in camelCase, RAM in MB, with applied and outcome', async () => {
+    const { client } = clientWith([synced(200, { ...WIRE_VPS, status: 'running', version: 3, future_field: 'x' }, 'stale')]);
     const result = await client.updateStatus({ id: 7 }, 'running');
     expect(result).toEqual({
       applied: false,
+      outcome: 'stale',
       vps: {
         id: 7,
         userId: 5,
@@ -115,11 +118,15 @@ describe('results', () => {
 
   it('of a delete carry the VPS when the server gives it, null when it answers the reference only', async () => {
     const { client } = clientWith([
-      { status: 200, body: { status: 'success', message: 'VPS synced successfully', applied: true, vps: { external_id: 'order-42' } } },
-      { status: 200, body: { status: 'success', message: 'VPS already deleted', applied: false, vps: WIRE_VPS } },
+      { status: 200, body: { status: 'success', message: 'VPS synced successfully', applied: true, outcome: 'deleted', vps: { external_id: 'order-42' } } },
+      { status: 200, body: { status: 'success', message: 'VPS already deleted', applied: false, outcome: 'already_deleted', vps: WIRE_VPS } },
     ]);
-    expect(await client.deleteVps({ externalId: 'order-42' })).toEqual({ applied: true, vps: null });
-    expect(await client.deleteVps({ externalId: 'order-42' })).toMatchObject({ applied: false, vps: { id: 7, externalId: 'order-42' } });
+    expect(await client.deleteVps({ externalId: 'order-42' })).toEqual({ applied: true, outcome: 'deleted', vps: null });
+    expect(await client.deleteVps({ externalId: 'order-42' })).toMatchObject({
+      applied: false,
+      outcome: 'already_deleted',
+      vps: { id: 7, externalId: 'order-42' },
+    });
   });
 
   it('refuse a 2xx without the documented shape, without retrying it (the write may have happened)', async () => {
