@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { errorBody, freshUser, listAs, sync, syncRequest, validVps, call } from './helpers';
+import { call, callWith, errorBody, freshUser, listAs, sync, syncRequest, validVps } from './helpers';
 
 /** Sends a create that must be refused, then proves nothing was written for that user. */
 async function refusedCreate(overrides: Record<string, unknown>) {
@@ -57,7 +57,8 @@ describe('sync body checks', () => {
       },
     });
     const init = syncRequest('');
-    const res = await call('/api/vps/sync', { ...init, body, duplex: 'half' } as RequestInit);
+    // In-isolate (not through the service binding), so the unread rest of the stream is simply dropped.
+    const res = await callWith({}, '/api/vps/sync', { ...init, body, duplex: 'half' } as RequestInit);
     expect(res.status).toBe(413);
   });
 
