@@ -2,12 +2,9 @@ import type { Context } from 'hono';
 import { HTTPException } from 'hono/http-exception';
 import type { ContentfulStatusCode } from 'hono/utils/http-status';
 import type { AppEnv } from './env';
+import type { FieldError } from './field-errors';
 
-/** One offending input field: a dotted path into the request ("vps.cpu") and what is wrong with it. */
-export interface FieldError {
-  field: string;
-  message: string;
-}
+export type { FieldError };
 
 /** The one error body of this API. */
 export interface ErrorBody {

@@ -1,58 +1,10 @@
 import * as z from 'zod/mini';
-import { validationError, type FieldError } from './errors';
+import { validationError } from './errors';
+import { fieldErrors } from './field-errors';
 
 /** Parses `value` with `schema` or throws a 400 naming every offending field. */
 export function parseOrThrow<S extends z.ZodMiniType>(schema: S, value: unknown, prefix: string[] = []): z.output<S> {
   const result = z.safeParse(schema, value, { reportInput: true });
   if (result.success) return result.data;
   throw validationError(fieldErrors(result.error.issues, prefix));
-}
-
-/** One entry per offending field (the first problem found with it), with a message a person can act on. */
-export function fieldErrors(issues: readonly z.core.$ZodIssue[], prefix: string[] = []): FieldError[] {
-  const byField = new Map<string, string>();
-  for (const issue of issues) {
-    const path = [...prefix, ...issue.path.map(String)];
-    if (issue.code === 'unrecognized_keys') {
-      for (const key of issue.keys) byField.set(fieldName([...path, key]), 'is not a known field');
-      continue;
-    }
-    const field = fieldName(path);
-    if (!byField.has(field)) byField.set(field, describe(issue));
-  }
-  return [...byField].map(([field, message]) => ({ field, message }));
-}
-
-const fieldName = (path: string[]) => (path.length ? path.join('.') : 'body');
-
-const TYPE_NAMES: Record<string, string> = {
-  int: 'an integer',
-  number: 'a number',
-  string: 'a string',
-  object: 'a JSON object',
-  boolean: 'true or false',
-  array: 'an array',
-};
-
-function describe(issue: z.core.$ZodIssue): string {
-  // A message the schema chose wins; zod's generic "Invalid input" is replaced below.
-  if (issue.message && issue.message !== 'Invalid input') return issue.message;
-  switch (issue.code) {
-    case 'invalid_type':
-      if (issue.input === undefined) return 'is required';
-      return `must be ${TYPE_NAMES[issue.expected] ?? issue.expected}`;
-    case 'too_small':
-      if (issue.origin === 'string') return issue.minimum === 1 ? 'must not be empty' : `must be at least ${issue.minimum} characters`;
-      return `must be at least ${issue.minimum}`;
-    case 'too_big':
-      if (issue.origin === 'string') return `must be at most ${issue.maximum} characters`;
-      return `must be at most ${issue.maximum}`;
-    case 'invalid_value':
-      return `must be one of: ${issue.values.map(String).join(', ')}`;
-    case 'invalid_union':
-      if ('options' in issue && Array.isArray(issue.options)) return `must be one of: ${issue.options.join(', ')}`;
-      return 'is not valid';
-    default:
-      return 'is not valid';
-  }
 }

@@ -6,8 +6,7 @@
 import * as z from 'zod/mini';
 import { BOUNDS, VERSION } from '../vps/fields';
 import { externalId, hypervisor, userId, vpsId, vpsStatus } from '../vps/schema';
-import { RECONCILE_SKIP_REASONS } from '../store/types';
-import { SYNC_OUTCOMES, type SyncOutcome } from '../vps/outcomes';
+import { RECONCILE_SKIP_REASONS, SYNC_OUTCOMES, type SyncOutcome } from '../vps/outcomes';
 
 const timestamp = z.iso.datetime();
 const count = z.int().check(z.gte(0));

@@ -1,4 +1,5 @@
 import type { Hypervisor, VpsStatus } from '../vps/fields';
+import type { ReconcileSkipReason } from '../vps/outcomes';
 import type { ReconcileItem, VpsCreate, VpsPatch, VpsRef } from '../vps/schema';
 
 /** A VPS as the API shows it (timestamps serialise to ISO 8601 in JSON). */
@@ -55,9 +56,6 @@ export interface ReconcileCounts {
   /** The user's VPS without an external_id: the main site cannot name them, so they are left alone. */
   untracked: number;
 }
-
-export const RECONCILE_SKIP_REASONS = ['stale_version', 'deleted_in_panel', 'owned_by_another_user', 'newer_than_snapshot'] as const;
-export type ReconcileSkipReason = (typeof RECONCILE_SKIP_REASONS)[number];
 
 export interface ReconcileResult {
   counts: ReconcileCounts;

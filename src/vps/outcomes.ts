@@ -13,3 +13,7 @@ export const OUTCOMES = {
 } as const;
 export type SyncOutcome = keyof typeof OUTCOMES;
 export const SYNC_OUTCOMES = Object.keys(OUTCOMES) as SyncOutcome[];
+
+/** Why a reconcile left an item of the main site's list (or a VPS missing from it) alone. */
+export const RECONCILE_SKIP_REASONS = ['stale_version', 'deleted_in_panel', 'owned_by_another_user', 'newer_than_snapshot'] as const;
+export type ReconcileSkipReason = (typeof RECONCILE_SKIP_REASONS)[number];
