@@ -39,12 +39,15 @@ export async function readAnswer(response: FetchResponse): Promise<Answer> {
 }
 
 /**
- * 429 and 5xx may pass on their own (rate limit, database briefly down, a proxy in between);
- * a misconfigured server will not, and every other 4xx would fail the same way again.
+ * 429 and 5xx may pass on their own (rate limit, database briefly down, a proxy in between),
+ * and so does a 409 that carries Retry-After: the server is still running an earlier attempt
+ * with this Idempotency-Key. A misconfigured server will not, and every other 4xx (a 409
+ * without Retry-After is an external_id clash) would fail the same way again.
  */
-export function isRetryable(error: VpsSyncError): boolean {
+export function isRetryable(error: VpsSyncError, hasRetryAfter = false): boolean {
   const status = error.status ?? 0;
   if (error instanceof VpsSyncMisconfiguredError) return false;
+  if (status === 409) return hasRetryAfter;
   return status === 429 || status >= 500;
 }
 

@@ -63,8 +63,8 @@ export class VpsSyncNotFoundError extends VpsSyncError {
 }
 
 /**
- * 409: the external_id exists with a different payload, or this Idempotency-Key is still being
- * processed; 422: the Idempotency-Key was used before with a different body.
+ * 409: the external_id exists with a different payload (or this Idempotency-Key was still being
+ * processed after every retry); 422: the Idempotency-Key was used before with a different body.
  */
 export class VpsSyncConflictError extends VpsSyncError {
   override name = 'VpsSyncConflictError';

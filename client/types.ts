@@ -3,7 +3,7 @@
  * disk in GB), converted to the wire's by request-body.ts and back by result.ts.
  */
 import type { Hypervisor, VpsStatus } from '../src/vps/fields.js';
-import type { SyncOutcome } from '../src/vps/outcomes.js';
+import type { ReconcileSkipReason, SyncOutcome } from '../src/vps/outcomes.js';
 
 export type { Hypervisor, SyncOutcome, VpsStatus };
 
@@ -119,6 +119,6 @@ export interface ReconcileCounts {
 export interface ReconcileResult {
   dryRun: boolean;
   counts: ReconcileCounts;
-  /** Listed VPS the panel did not touch, and why (e.g. deleted in the panel, owned by another user). */
-  skipped: { externalId: string; reason: string }[];
+  /** VPS the panel did not touch, and why (a reason a newer server adds comes through as a string). */
+  skipped: { externalId: string; reason: ReconcileSkipReason | (string & {}) }[];
 }

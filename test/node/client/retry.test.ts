@@ -45,6 +45,19 @@ describe('retries', () => {
     expect(waits).toEqual([3000]);
   });
 
+  it('retries a 409 with Retry-After (the same key still in flight), not an external_id clash', async () => {
+    const inFlight = failed(409, 'A request with this Idempotency-Key is still in progress; retry later', { 'Retry-After': '1' });
+    const { client, calls, waits } = clientWith([inFlight, synced()]);
+    await client.createVps(CREATE);
+    expect(calls).toHaveLength(2);
+    expect(waits).toEqual([1000]);
+    expect(calls[0]?.idempotencyKey).toBe(calls[1]?.idempotencyKey);
+
+    const clash = clientWith([failed(409, 'external_id "order-42" already belongs to VPS 7 with different data'), synced()]);
+    await expect(clash.client.createVps(CREATE)).rejects.toBeInstanceOf(VpsSyncConflictError);
+    expect(clash.calls).toHaveLength(1);
+  });
+
   it('retries a 500 that is not a misconfiguration', async () => {
     const { client, calls } = clientWith([failed(500, 'Internal server error'), synced()]);
     await client.createVps(CREATE);
