@@ -3,7 +3,8 @@ import { resolve } from 'node:path';
 
 const root = resolve(import.meta.dirname, '..');
 export const DEV_VARS = resolve(root, '.dev.vars');
-const EXAMPLE = resolve(root, '.dev.vars.example');
+export const DEV_VARS_EXAMPLE = resolve(root, '.dev.vars.example');
+const EXAMPLE = DEV_VARS_EXAMPLE;
 
 /** Creates .dev.vars from the example on first run; an existing file is never touched. */
 export function ensureDevVars(): boolean {
@@ -12,9 +13,9 @@ export function ensureDevVars(): boolean {
   return true;
 }
 
-/** The KEY=value pairs of .dev.vars (or of the example when there is none yet). */
-export function readDevVars(): Record<string, string> {
-  const text = readFileSync(existsSync(DEV_VARS) ? DEV_VARS : EXAMPLE, 'utf8');
+/** The KEY=value pairs of .dev.vars (or of the example when there is none yet), or of `file`. */
+export function readDevVars(file = existsSync(DEV_VARS) ? DEV_VARS : EXAMPLE): Record<string, string> {
+  const text = readFileSync(file, 'utf8');
   const vars: Record<string, string> = {};
   for (const line of text.split(/\r?\n/)) {
     const match = /^\s*([A-Z0-9_]+)\s*=\s*(.*?)\s*$/.exec(line);

@@ -22,7 +22,8 @@ export interface LocalWorker {
   stop(): Promise<void>;
 }
 
-export async function startLocalWorker(): Promise<LocalWorker> {
+/** `bindings`: the Worker's vars and secrets; the test secrets by default. */
+export async function startLocalWorker(bindings: Record<string, string> = TEST_BINDINGS): Promise<LocalWorker> {
   const dir = await mkdtemp(join(tmpdir(), 'vps-sync-worker-'));
   let worker: Awaited<ReturnType<typeof unstable_startWorker>> | undefined;
   const stop = once(async () => {
@@ -41,7 +42,7 @@ export async function startLocalWorker(): Promise<LocalWorker> {
     });
     // Giving wrangler an env file is also what keeps it from reading the developer's .dev.vars.
     const envFile = join(dir, 'test.env');
-    await writeFile(envFile, Object.entries(TEST_BINDINGS).map(([k, v]) => `${k}=${JSON.stringify(v)}\n`).join(''));
+    await writeFile(envFile, Object.entries(bindings).map(([k, v]) => `${k}=${JSON.stringify(v)}\n`).join(''));
 
     worker = await unstable_startWorker({
       config: resolve(root, 'wrangler.toml'),
