@@ -4,12 +4,12 @@
  * retrying.
  */
 export const OUTCOMES = {
-  created: { applied: true, message: 'VPS synced successfully' },
-  updated: { applied: true, message: 'VPS synced successfully' },
-  deleted: { applied: true, message: 'VPS synced successfully' },
-  replayed: { applied: false, message: 'VPS already synced' },
-  stale: { applied: false, message: 'Not applied: the stored version is newer or the same' },
-  already_deleted: { applied: false, message: 'VPS already deleted' },
+  created: { message: 'VPS synced successfully', applied: true },
+  updated: { message: 'VPS synced successfully', applied: true },
+  deleted: { message: 'VPS synced successfully', applied: true },
+  replayed: { message: 'VPS already synced', applied: false },
+  stale: { message: 'Not applied: the stored version is newer or the same', applied: false },
+  already_deleted: { message: 'VPS already deleted', applied: false },
 } as const;
 export type SyncOutcome = keyof typeof OUTCOMES;
 export const SYNC_OUTCOMES = Object.keys(OUTCOMES) as SyncOutcome[];
