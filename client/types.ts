@@ -3,7 +3,7 @@
  * disk in GB), converted to the wire's by request-body.ts and back by result.ts.
  */
 import type { Hypervisor, VpsStatus } from '../src/vps/fields.js';
-import type { ReconcileSkipReason, SyncOutcome } from '../src/vps/outcomes.js';
+import type { ReconcileCounts, ReconcileSkipReason, SyncOutcome } from '../src/vps/outcomes.js';
 
 export type { Hypervisor, SyncOutcome, VpsStatus };
 
@@ -106,15 +106,7 @@ export interface ReconcileInput {
   version?: number;
 }
 
-export interface ReconcileCounts {
-  created: number;
-  updated: number;
-  deleted: number;
-  unchanged: number;
-  skipped: number;
-  /** The user's VPS in the panel without an external id: left alone, as the main site cannot name them. */
-  untracked: number;
-}
+export type { ReconcileCounts };
 
 export interface ReconcileResult {
   dryRun: boolean;

@@ -7,14 +7,9 @@ import { resolve } from 'node:path';
 import { drizzle } from 'drizzle-orm/mysql2';
 import { migrate } from 'drizzle-orm/mysql2/migrator';
 import mysql from 'mysql2/promise';
+import type { MysqlTarget } from './ps-http/mysql-backend.ts';
 
-export interface MysqlTarget {
-  host: string;
-  port: number;
-  user: string;
-  password: string;
-  database: string;
-}
+export type { MysqlTarget };
 
 export function mysqlTarget(database: string): MysqlTarget {
   return {

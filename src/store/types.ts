@@ -1,5 +1,5 @@
 import type { Hypervisor, VpsStatus } from '../vps/fields';
-import type { ReconcileSkipReason } from '../vps/outcomes';
+import type { ReconcileCounts, ReconcileSkipReason } from '../vps/outcomes';
 import type { ReconcileItem, VpsCreate, VpsPatch, VpsRef } from '../vps/schema';
 
 /** A VPS as the API shows it (timestamps serialise to ISO 8601 in JSON). */
@@ -45,16 +45,6 @@ export interface ListPage {
   items: Vps[];
   /** Id of the last item when more follow; pass it back as `before` for the next page. */
   next: number | null;
-}
-
-export interface ReconcileCounts {
-  created: number;
-  updated: number;
-  deleted: number;
-  unchanged: number;
-  skipped: number;
-  /** The user's VPS without an external_id: the main site cannot name them, so they are left alone. */
-  untracked: number;
 }
 
 export interface ReconcileResult {

@@ -17,3 +17,14 @@ export const SYNC_OUTCOMES = Object.keys(OUTCOMES) as SyncOutcome[];
 /** Why a reconcile left an item of the main site's list (or a VPS missing from it) alone. */
 export const RECONCILE_SKIP_REASONS = ['stale_version', 'deleted_in_panel', 'owned_by_another_user', 'newer_than_snapshot'] as const;
 export type ReconcileSkipReason = (typeof RECONCILE_SKIP_REASONS)[number];
+
+/** What a reconcile did (or, in a dry run, would do). */
+export interface ReconcileCounts {
+  created: number;
+  updated: number;
+  deleted: number;
+  unchanged: number;
+  skipped: number;
+  /** The user's VPS without an external_id: the main site cannot name them, so they are left alone. */
+  untracked: number;
+}
