@@ -63,16 +63,17 @@ export class VpsSyncNotFoundError extends VpsSyncError {
 }
 
 /**
- * 409: the external_id exists with a different payload (or this Idempotency-Key was still being
- * processed after every retry); 422: the Idempotency-Key was used before with a different body.
+ * 409: the external_id exists with a different payload; 422: the Idempotency-Key was used before
+ * with a different body. (A 409 with Retry-After, the key still in flight, is retried instead.)
  */
 export class VpsSyncConflictError extends VpsSyncError {
   override name = 'VpsSyncConflictError';
 }
 
 /**
- * Every attempt failed with something worth retrying (network error, timeout, 429, 5xx).
- * `cause` is the last failure; `status` the last HTTP status, if any answer came.
+ * Every attempt failed with something worth retrying (network error, timeout, 429, 5xx, or a 409
+ * with Retry-After: the same Idempotency-Key still in flight). `cause` is the last failure;
+ * `status` the last HTTP status, if any answer came.
  */
 export class VpsSyncUnavailableError extends VpsSyncError {
   override name = 'VpsSyncUnavailableError';

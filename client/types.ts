@@ -106,7 +106,7 @@ export interface ReconcileInput {
   version?: number;
 }
 
-export type { ReconcileCounts };
+export type { ReconcileCounts, ReconcileSkipReason };
 
 export interface ReconcileResult {
   dryRun: boolean;

@@ -9,7 +9,8 @@
     VPS_PANEL_TOKEN=<jwt> python3 vps_sync.py list [--token <jwt>]
 
 Prints the server's JSON answer on stdout. On an HTTP error it prints the error answer on stderr
-and exits 1 (2 for a usage error). Network errors, 429 and 5xx are retried with exponential
+and exits 1 (2 for a usage error). Network errors, 429, 5xx and a 409 with Retry-After (the same
+Idempotency-Key still running) are retried with exponential
 backoff and full jitter, or after the server's Retry-After; every retry of one command sends the
 same Idempotency-Key, so a create whose answer was lost is not applied twice.
 """
@@ -77,7 +78,9 @@ def request(method, path, body=None, headers=None):
                 answer = json.loads(text)
             except ValueError:
                 answer = {"status": "error", "message": text}
-            if err.code != 429 and err.code < 500:
+            # A 409 with Retry-After: an earlier attempt with this Idempotency-Key is still running.
+            in_flight = err.code == 409 and err.headers.get("Retry-After") is not None
+            if err.code != 429 and err.code < 500 and not in_flight:
                 raise HttpError(err.code, answer) from None  # 4xx: the same request would fail again
             if attempt == MAX_ATTEMPTS:
                 raise HttpError(err.code, answer) from None
