@@ -12,7 +12,7 @@
 # still printed) and on a usage error (2). curl retries timeouts, refused connections, 408, 429,
 # 500, 502, 503 and 504, honouring Retry-After; each retry resends the same Idempotency-Key, so a
 # create is applied once. curl does not retry a 409 (the same key still running on the server):
-# run the same command again, it replays the stored answer once the first attempt has finished.
+# wait a second and run the command again (a create with an external_id is then a replay).
 set -euo pipefail
 
 VPS_SYNC_URL="${VPS_SYNC_URL:-http://localhost:5050}"
