@@ -1,7 +1,9 @@
 import { env, exports } from 'cloudflare:workers';
-import { SignJWT, type JWTPayload } from 'jose';
 import { TEST_BINDINGS } from '../bindings';
+import { tokenFor, type WireVps } from '../tokens';
 import { assertDocumented } from './conformance';
+
+export { signToken, tokenFor, type TokenOptions } from '../tokens';
 
 export const BASE = 'http://vps-sync.test';
 
@@ -53,21 +55,7 @@ export const validVps = <O extends Record<string, unknown>>(user_id: number, ove
   ...overrides,
 });
 
-export interface CreatedVps {
-  id: number;
-  user_id: number;
-  external_id: string | null;
-  name: string;
-  status: string;
-  cpu: number;
-  ram: number;
-  disk: number;
-  os: string;
-  hypervisor: string;
-  version: number;
-  created_at: string;
-  updated_at: string;
-}
+export type CreatedVps = WireVps;
 
 /** Creates a VPS through the API and returns it as the API answered. */
 export async function createVps(user_id: number, overrides: Record<string, unknown> = {}): Promise<CreatedVps> {
@@ -76,27 +64,6 @@ export async function createVps(user_id: number, overrides: Record<string, unkno
   const body = await res.json<{ vps: CreatedVps }>();
   return body.vps;
 }
-
-export interface TokenOptions {
-  secret?: string;
-  alg?: string;
-  /** Seconds from now; null for no exp claim. */
-  expiresIn?: number | null;
-  issuer?: string;
-  audience?: string;
-}
-
-/** Signs a real HMAC JWT, as the panel's SSO would. */
-export async function signToken(claims: JWTPayload, options: TokenOptions = {}): Promise<string> {
-  const { secret = TEST_BINDINGS.JWT_SECRET, alg = 'HS256', expiresIn = 300 } = options;
-  let jwt = new SignJWT(claims).setProtectedHeader({ alg, typ: 'JWT' }).setIssuedAt();
-  if (expiresIn !== null) jwt = jwt.setExpirationTime(Math.floor(Date.now() / 1000) + expiresIn);
-  if (options.issuer) jwt = jwt.setIssuer(options.issuer);
-  if (options.audience) jwt = jwt.setAudience(options.audience);
-  return jwt.sign(new TextEncoder().encode(secret));
-}
-
-export const tokenFor = (userId: number, options?: TokenOptions) => signToken({ user_id: userId }, options);
 
 export async function listAs(userId: number, query = ''): Promise<Response> {
   return call(`/api/vps${query}`, { headers: { Authorization: `Bearer ${await tokenFor(userId)}` } });
