@@ -81,7 +81,7 @@ const asUserId = (value: unknown): number | null => {
 };
 
 /** The owner a token speaks for: its `user_id` claim, else a numeric `sub`. */
-export function userIdFrom(payload: JWTPayload): number | null {
+function userIdFrom(payload: JWTPayload): number | null {
   return 'user_id' in payload ? asUserId(payload.user_id) : asUserId(payload.sub);
 }
 

@@ -6,7 +6,7 @@ import { someCause, translateErrors } from './unavailable';
  */
 const TRANSIENT = /Network connection lost|storage caused object to be reset|reset because its code was updated|overloaded|queued for too long|exceeded timeout/i;
 
-export const isD1Unavailable = (err: unknown) => someCause(err, (e) => TRANSIENT.test(e.message));
+const isD1Unavailable = (err: unknown) => someCause(err, (e) => TRANSIENT.test(e.message));
 
 /** Wraps a D1 store: transient D1 failures become 503 + Retry-After. */
 export const translateD1Errors = <S extends object>(store: S): S => translateErrors(store, 'D1', isD1Unavailable);

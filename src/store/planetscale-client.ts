@@ -3,7 +3,7 @@ import type { Bindings } from '../env';
 import { StoreUnavailableError } from '../errors';
 
 /** Default per-query timeout: the driver has none, and a hung database must not hang the Worker. */
-export const DEFAULT_DATABASE_TIMEOUT_MS = 5000;
+const DEFAULT_DATABASE_TIMEOUT_MS = 5000;
 
 /** Whether this deployment is configured for PlanetScale (otherwise the embedded D1 is used). */
 export const usesPlanetscale = (env: Bindings) => Boolean(env.DATABASE_URL || env.DATABASE_HOST);

@@ -11,7 +11,6 @@ import { MAX_SYNC_BODY_BYTES } from './limits';
 import { OUTCOMES, type SyncOutcome } from './outcomes';
 import { syncRequest, type VpsRef } from './schema';
 
-
 const refOf = (vps: { id?: number; external_id?: string }): VpsRef =>
   vps.id !== undefined ? { id: vps.id } : { external_id: vps.external_id! };
 const refField = (ref: VpsRef) => ('id' in ref ? 'vps.id' : 'vps.external_id');
