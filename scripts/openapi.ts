@@ -4,7 +4,7 @@
  */
 import { writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { buildOpenApiDocument } from '../src/openapi/document.ts';
+import { buildOpenApiDocument } from './openapi/document.ts';
 import { renderApiReference } from './openapi/reference.ts';
 
 export const OPENAPI_JSON = resolve(import.meta.dirname, '../src/openapi/openapi.json');

@@ -1,29 +1,28 @@
 import type { Context } from 'hono';
 import { HTTPException } from 'hono/http-exception';
 import type { ContentfulStatusCode } from 'hono/utils/http-status';
+import { statusOf, type ErrorAnswer, type ErrorCode, type FieldError } from './contract';
 import type { AppEnv } from './env';
-import type { FieldError } from './field-errors';
+import { errorChain, log } from './log';
 
 export type { FieldError };
 
-/** The one error body of this API. */
-export interface ErrorBody {
-  status: 'error';
-  message: string;
-  errors: FieldError[];
-  request_id: string;
-}
-
-/** An error whose status and message are safe to show the client as they are. */
+/** An error whose code, message and field errors are safe to show the client as they are. */
 export class ApiError extends Error {
+  readonly status: ContentfulStatusCode;
+  readonly errors: FieldError[];
+  readonly headers: Record<string, string>;
+
   constructor(
-    readonly status: ContentfulStatusCode,
+    readonly code: ErrorCode,
     message: string,
-    readonly errors: FieldError[] = [],
-    readonly headers: Record<string, string> = {},
+    { errors = [], headers = {} }: { errors?: FieldError[]; headers?: Record<string, string> } = {},
   ) {
     super(message);
     this.name = 'ApiError';
+    this.status = statusOf(code) as ContentfulStatusCode;
+    this.errors = errors;
+    this.headers = headers;
   }
 }
 
@@ -39,11 +38,15 @@ export class StoreUnavailableError extends Error {
   }
 }
 
-export const validationError = (errors: FieldError[]) => new ApiError(400, 'Validation failed', errors);
+export const validationError = (errors: FieldError[]) => new ApiError('validation_failed', 'Validation failed', { errors });
+
+/** The answer of a setting that is missing or invalid; the reason is logged, never answered. */
+export const misconfigured = () => new ApiError('misconfigured', 'Server misconfigured');
 
 export function errorResponse(c: Context<AppEnv>, err: ApiError): Response {
-  const body: ErrorBody = {
+  const body: ErrorAnswer = {
     status: 'error',
+    code: err.code,
     message: err.message,
     errors: err.errors,
     request_id: c.get('requestId'),
@@ -51,28 +54,41 @@ export function errorResponse(c: Context<AppEnv>, err: ApiError): Response {
   return c.json(body, err.status, err.headers);
 }
 
+/** Hono's own HTTPExceptions (body limit, malformed requests) by status. */
+const HTTP_EXCEPTION_CODES: Partial<Record<number, ErrorCode>> = {
+  400: 'malformed_body',
+  401: 'unauthorized',
+  404: 'not_found',
+  405: 'method_not_allowed',
+  413: 'payload_too_large',
+  415: 'unsupported_media_type',
+};
+
 /**
- * The one place an error becomes a response. Our errors carry their status; Hono's
- * HTTPExceptions (body limit, malformed requests) keep theirs; an unreachable database is
- * 503 + Retry-After; anything else is logged with the request id and answered 500 without
+ * The one place an error becomes a response. Our errors carry their code; Hono's
+ * HTTPExceptions keep their status and headers; an unreachable database is 503 + Retry-After;
+ * anything else is logged with the request id and its cause chain and answered 500 without
  * internals (no SQL, driver text, stack or secrets reach the client).
  */
 export function onError(err: Error, c: Context<AppEnv>): Response {
   if (err instanceof ApiError) return errorResponse(c, err);
-  if (err instanceof HTTPException) {
+  const request_id = c.get('requestId');
+  if (err instanceof HTTPException && HTTP_EXCEPTION_CODES[err.status]) {
     const headers: Record<string, string> = {};
     err.getResponse().headers.forEach((value, key) => {
       if (key !== 'content-type' && key !== 'content-length') headers[key] = value;
     });
-    return errorResponse(c, new ApiError(err.status as ContentfulStatusCode, err.message || 'Request failed', [], headers));
+    return errorResponse(c, new ApiError(HTTP_EXCEPTION_CODES[err.status]!, err.message || 'Request failed', { headers }));
   }
   if (err instanceof StoreUnavailableError) {
-    console.error(JSON.stringify({ level: 'error', request_id: c.get('requestId'), error: err.message, cause: String(err.cause) }));
+    log.error('database unavailable', { request_id, error: err.message, cause: errorChain(err.cause) });
     return errorResponse(
       c,
-      new ApiError(503, 'Database temporarily unavailable, retry later', [], { 'Retry-After': String(err.retryAfter) }),
+      new ApiError('database_unavailable', 'Database temporarily unavailable, retry later', {
+        headers: { 'Retry-After': String(err.retryAfter) },
+      }),
     );
   }
-  console.error(JSON.stringify({ level: 'error', request_id: c.get('requestId'), error: String(err), stack: err.stack }));
-  return errorResponse(c, new ApiError(500, 'Internal server error'));
+  log.error('unhandled error', { request_id, error: errorChain(err), stack: err.stack });
+  return errorResponse(c, new ApiError('internal', 'Internal server error'));
 }

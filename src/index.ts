@@ -1,5 +1,5 @@
 import { createApp } from './app';
-import type { Bindings } from './env';
+import type { Bindings } from './config';
 import { purgeExpiredIdempotencyKeys } from './maintenance';
 
 const app = createApp();

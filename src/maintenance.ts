@@ -1,9 +1,11 @@
-import type { Bindings } from './env';
-import { idempotencyStoreFor } from './store/select';
+import { configOf, required, type Bindings } from './config';
+import { log } from './log';
+import { storesFor } from './store/select';
 
 /** Cron (wrangler.toml [triggers]): forgets expired Idempotency-Key records. */
 export async function purgeExpiredIdempotencyKeys(env: Bindings, now = new Date()): Promise<number> {
-  const purged = await idempotencyStoreFor(env).purgeExpired(now);
-  console.log(JSON.stringify({ level: 'info', task: 'purge-idempotency-keys', purged }));
+  const database = required(configOf(env).database, { refusing: 'the scheduled purge' });
+  const purged = await storesFor(database).idempotency.purgeExpired(now);
+  log.info('purged expired idempotency keys', { task: 'purge-idempotency-keys', purged });
   return purged;
 }

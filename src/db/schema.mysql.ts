@@ -14,8 +14,8 @@ import {
   uniqueIndex,
   varchar,
 } from 'drizzle-orm/mysql-core';
-import { IDEMPOTENCY_STATES } from '../idempotency/states';
-import { BOUNDS, EXTERNAL_ID, HYPERVISORS, MAX_LENGTH, VPS_STATUSES } from '../vps/fields';
+import { IDEMPOTENCY_STATES } from '../contract/idempotency';
+import { BOUNDS, EXTERNAL_ID, HYPERVISORS, MAX_LENGTH, VPS_STATUSES } from '../contract/fields';
 
 const between = (min: number, max: number) => sql.raw(`${min} AND ${max}`);
 

@@ -1,6 +1,14 @@
-import type { Hypervisor, VpsStatus } from '../vps/fields';
-import type { ReconcileCounts, ReconcileSkipReason } from '../vps/outcomes';
-import type { ReconcileItem, VpsCreate, VpsPatch, VpsRef } from '../vps/schema';
+import type {
+  Hypervisor,
+  ReconcileCounts,
+  ReconcileItem,
+  ReconcileSkipReason,
+  SyncOutcome,
+  VpsCreate,
+  VpsPatch,
+  VpsRef,
+  VpsStatus,
+} from '../contract';
 
 /** A VPS as the API shows it (timestamps serialise to ISO 8601 in JSON). */
 export interface Vps {
@@ -21,24 +29,20 @@ export interface Vps {
 }
 
 /**
- * What a write did. `stale`: a version not newer than the stored one, not applied. `deleted`:
- * the VPS is tombstoned and stays so. `vps` is the current state whenever the VPS exists.
+ * What a write did, in the wire's outcomes (contract/outcomes.ts), plus `not_found` (no such
+ * VPS: 404) and `conflict` (the external_id holds other data: 409). `vps` is the VPS as it is
+ * now whenever it exists.
  */
 export type CreateResult =
-  | { outcome: 'created'; vps: Vps }
-  /** The same create again (same external_id and payload): nothing written. */
-  | { outcome: 'replayed'; vps: Vps; deleted: boolean }
-  /** The external_id exists with a different payload. */
+  | { outcome: Extract<SyncOutcome, 'created' | 'replayed' | 'already_deleted'>; vps: Vps }
   | { outcome: 'conflict'; vps: Vps };
 
-export type UpdateResult =
-  | { outcome: 'applied' | 'stale' | 'deleted'; vps: Vps }
-  | { outcome: 'not_found' };
+export type UpdateResult = { outcome: Extract<SyncOutcome, 'updated' | 'stale' | 'already_deleted'>; vps: Vps } | { outcome: 'not_found' };
 
-/** A delete that applied carries no row: it is one statement, and MySQL cannot return rows. */
+/** A delete that applied answers with the reference it was given: it is one statement, and MySQL cannot return rows. */
 export type DeleteResult =
-  | { outcome: 'deleted' }
-  | { outcome: 'already_deleted' | 'stale'; vps: Vps }
+  | { outcome: 'deleted'; vps: VpsRef }
+  | { outcome: Extract<SyncOutcome, 'already_deleted' | 'stale'>; vps: Vps }
   | { outcome: 'not_found' };
 
 export interface ListPage {
@@ -54,13 +58,13 @@ export interface ReconcileResult {
 
 /**
  * Where VPS live. The handlers depend on this alone; one implementation per database
- * (store/d1.ts, store/planetscale.ts), both held to test/worker/store-contract.test.ts.
+ * (store/d1/, store/planetscale/), both held to test/worker/store-contract.test.ts.
  * Deleted VPS are tombstoned: invisible to get/list, never brought back by a late write.
  * Implementations throw StoreUnavailableError when the database cannot answer.
  */
 export interface VpsStore {
-  /** `fingerprint` identifies the create payload (see vps/fingerprint.ts). */
-  create(input: VpsCreate, fingerprint: string): Promise<CreateResult>;
+  /** Creates the VPS; a create repeated for its external_id is a replay, another payload a conflict. */
+  create(input: VpsCreate): Promise<CreateResult>;
   /** Applies `patch` unless `version` is given and not newer than the stored one. */
   update(ref: VpsRef, patch: VpsPatch, version?: number): Promise<UpdateResult>;
   delete(ref: VpsRef, version?: number): Promise<DeleteResult>;

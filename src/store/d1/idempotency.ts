@@ -1,10 +1,10 @@
 import { and, eq, lt } from 'drizzle-orm';
 import { drizzle } from 'drizzle-orm/d1';
-import { idempotencyKeys as keys } from '../db/schema.sqlite';
-import { ANSWER_TTL_MS, IN_FLIGHT_LEASE_MS } from '../idempotency/states';
-import { translateD1Errors } from './d1-errors';
-import { heldKeyOutcome } from './outcomes';
-import type { IdempotencyClaim, IdempotencyStore } from './types';
+import { idempotencyKeys as keys } from '../../db/schema.sqlite';
+import { ANSWER_TTL_MS, IN_FLIGHT_LEASE_MS } from '../../contract';
+import { translateD1Errors } from './errors';
+import { heldKeyOutcome } from '../shared/outcomes';
+import type { IdempotencyClaim, IdempotencyStore } from '../types';
 
 /** Idempotency-Key records on D1. */
 export function d1IdempotencyStore(binding: D1Database): IdempotencyStore {

@@ -1,16 +1,16 @@
-import { Hono } from 'hono';
+import { Hono, type Context } from 'hono';
 import { cors } from 'hono/cors';
-import { bearerAuth } from '../auth/jwt';
+import { decodeCursor, encodeCursor, listQuery } from '../contract';
+import { required } from '../config';
 import type { AppEnv } from '../env';
 import { ApiError, validationError } from '../errors';
+import { bearerAuth } from '../middleware/bearer-auth';
 import { parseOrThrow } from '../validation';
-import { decodeCursor, encodeCursor } from './cursor';
-import { listQuery } from './schema';
 
 /** The panel's frontend calls these from the browser: CORS for the configured origins only. */
 const panelCors = cors({
-  origin: (origin, c) => {
-    const allowed = (c.env.CORS_ORIGINS ?? '').split(',').map((o: string) => o.trim());
+  origin: (origin, c: Context<AppEnv>) => {
+    const allowed = required(c.get('config').corsOrigins, { request_id: c.get('requestId'), refusing: 'browser requests' });
     return allowed.includes(origin) ? origin : null;
   },
   allowMethods: ['GET'],
@@ -20,7 +20,7 @@ const panelCors = cors({
 });
 
 const methodNotAllowed = () => {
-  throw new ApiError(405, 'Method not allowed; use GET', [], { Allow: 'GET' });
+  throw new ApiError('method_not_allowed', 'Method not allowed; use GET', { headers: { Allow: 'GET' } });
 };
 
 /** GET /api/vps and /api/vps/:id: a user's own VPS, owner taken from the verified JWT only. */
@@ -39,7 +39,7 @@ export const readRoutes = new Hono<AppEnv>()
     const id = Number(c.req.param('id'));
     // Someone else's VPS is "not found", never "forbidden": ids must not be probeable.
     const vps = Number.isSafeInteger(id) ? await c.get('store').get(c.get('userId'), id) : null;
-    if (!vps) throw new ApiError(404, 'VPS not found');
+    if (!vps) throw new ApiError('not_found', 'VPS not found');
     return c.json({ status: 'success', vps });
   })
   .all('/', methodNotAllowed)

@@ -1,12 +1,12 @@
 /**
- * The answers of the API as zod/mini schemas, next to the request schemas of vps/schema.ts:
- * together they are the contract the OpenAPI document is generated from (scripts/openapi.ts).
- * Only the generator and the tests import this file; the Worker serves the generated JSON.
+ * The API's answers as zod/mini schemas, next to the request schemas of contract/vps.ts:
+ * together they are the contract the OpenAPI document is generated from (scripts/openapi/).
  */
 import * as z from 'zod/mini';
-import { BOUNDS, VERSION } from '../vps/fields';
-import { externalId, hypervisor, userId, vpsId, vpsStatus } from '../vps/schema';
-import { RECONCILE_SKIP_REASONS, SYNC_OUTCOMES, type SyncOutcome } from '../vps/outcomes';
+import { ERROR_CODE_LIST } from './error-codes';
+import { BOUNDS, VERSION } from './fields';
+import { RECONCILE_SKIP_REASONS, SYNC_OUTCOMES } from './outcomes';
+import { externalId, hypervisor, userId, vpsId, vpsStatus } from './vps';
 
 const timestamp = z.iso.datetime();
 const count = z.int().check(z.gte(0));
@@ -35,7 +35,7 @@ export const syncResult = z.strictObject({
   message: z.string(),
   /** Whether the event changed the panel. */
   applied: z.boolean(),
-  outcome: z.enum(SYNC_OUTCOMES as [SyncOutcome, ...SyncOutcome[]]),
+  outcome: z.enum(SYNC_OUTCOMES),
   vps: z.union([vps, vpsRef]),
 });
 
@@ -64,9 +64,16 @@ export const vpsOne = z.strictObject({ status: z.literal('success'), vps });
 
 export const health = z.strictObject({ status: z.literal('success'), message: z.string() });
 
+export const fieldError = z.strictObject({ field: z.string(), message: z.string() });
+
+/** The one error envelope of every failure. */
 export const error = z.strictObject({
   status: z.literal('error'),
+  code: z.enum(ERROR_CODE_LIST),
   message: z.string(),
-  errors: z.array(z.strictObject({ field: z.string(), message: z.string() })),
+  errors: z.array(fieldError),
   request_id: z.string(),
 });
+
+export type WireVps = z.output<typeof vps>;
+export type ErrorAnswer = z.output<typeof error>;

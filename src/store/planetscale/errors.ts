@@ -1,6 +1,6 @@
 import { DatabaseError } from '@planetscale/database';
-import { StoreUnavailableError } from '../errors';
-import { someCause, translateErrors } from './unavailable';
+import { StoreUnavailableError } from '../../errors';
+import { someCause, translateErrors } from '../shared/unavailable';
 
 /**
  * MySQL errors that mean "try again", not "this request is wrong": lock wait timeout, deadlock,

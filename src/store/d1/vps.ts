@@ -1,15 +1,14 @@
-import { and, desc, eq, inArray, isNull, lt, or, sql, type SQL } from 'drizzle-orm';
-import { drizzle } from 'drizzle-orm/d1';
+import { and, desc, eq, isNull, lt, or, sql, type SQL } from 'drizzle-orm';
 import type { BatchItem } from 'drizzle-orm/batch';
-import { vps } from '../db/schema.sqlite';
-import { createFingerprint } from '../vps/fingerprint';
-import type { ReconcileItem, VpsCreate, VpsPatch, VpsRef } from '../vps/schema';
-import { existingCreateOutcome, missedDeleteOutcome, missedUpdateOutcome, newRow, type StoredVps } from './outcomes';
-import { vpsColumns } from './columns';
-import { translateD1Errors } from './d1-errors';
-import { pageOf } from './page';
-import { planReconcile } from './reconcile-plan';
-import type { CreateResult, DeleteResult, ListPage, ReconcileResult, UpdateResult, VpsStore } from './types';
+import { drizzle } from 'drizzle-orm/d1';
+import type { ReconcileItem, VpsCreate, VpsPatch, VpsRef } from '../../contract';
+import { vps } from '../../db/schema.sqlite';
+import { vpsColumns } from '../shared/columns';
+import { existingCreateOutcome, missedDeleteOutcome, missedUpdateOutcome, newRow, type StoredVps } from '../shared/outcomes';
+import { pageOf } from '../shared/page';
+import { planReconcile, settleReconcile } from '../shared/reconcile-plan';
+import type { CreateResult, DeleteResult, ListPage, ReconcileResult, UpdateResult, VpsStore } from '../types';
+import { translateD1Errors } from './errors';
 
 const { visible, stored } = vpsColumns(vps);
 
@@ -22,6 +21,20 @@ const byRef = (ref: VpsRef) => ('id' in ref ? eq(vps.id, ref.id) : eq(vps.extern
 /** Writes carrying a version apply only over an older one. */
 const olderThan = (version?: number) => (version === undefined ? undefined : lt(vps.version, version));
 
+const DESCRIBED = ['name', 'status', 'cpu', 'ram', 'disk', 'os', 'hypervisor'] as const;
+/** The row exactly as a reconcile's plan read it: any write since (even in the same millisecond) breaks the match. */
+const unchangedSince = (row: StoredVps): SQL =>
+  and(
+    eq(vps.id, row.id),
+    isNull(vps.deleted_at),
+    eq(vps.user_id, row.user_id),
+    eq(vps.version, row.version),
+    eq(vps.updated_at, row.updated_at),
+    ...DESCRIBED.map((f) => eq(vps[f], row[f])),
+  )!;
+/** Bound parameters of one unchangedSince() guard. */
+const GUARD_PARAMS = 5 + DESCRIBED.length;
+
 /**
  * The embedded store: Drizzle over a D1 binding. Writes are single guarded statements with
  * RETURNING, so the common path is one round trip; reconcile applies its plan in one batch,
@@ -32,17 +45,14 @@ export function d1Store(binding: D1Database): VpsStore {
   const current = async (ref: VpsRef): Promise<StoredVps | undefined> => (await db.select(stored).from(vps).where(byRef(ref)))[0];
 
   return translateD1Errors({
-    async create(input: VpsCreate, fingerprint: string): Promise<CreateResult> {
-      const [created] = await db
-        .insert(vps)
-        .values(newRow(input, fingerprint, new Date()))
-        .onConflictDoNothing({ target: vps.external_id })
-        .returning(visible);
+    async create(input: VpsCreate): Promise<CreateResult> {
+      const row = await newRow(input, new Date());
+      const [created] = await db.insert(vps).values(row).onConflictDoNothing({ target: vps.external_id }).returning(visible);
       if (created) return { outcome: 'created', vps: created };
       // Only an existing external_id stops the insert: decide replay or conflict from that row.
       const existing = await current({ external_id: input.external_id! });
       if (!existing) throw new Error('create conflicted on an external_id that cannot be read back');
-      return existingCreateOutcome(existing, fingerprint);
+      return existingCreateOutcome(existing, row.create_hash);
     },
 
     async update(ref: VpsRef, patch: VpsPatch, version?: number): Promise<UpdateResult> {
@@ -51,7 +61,7 @@ export function d1Store(binding: D1Database): VpsStore {
         .set({ ...patch, updated_at: new Date(), ...(version === undefined ? {} : { version }) })
         .where(and(byRef(ref), isNull(vps.deleted_at), olderThan(version)))
         .returning(visible);
-      if (row) return { outcome: 'applied', vps: row };
+      if (row) return { outcome: 'updated', vps: row };
       return missedUpdateOutcome(await current(ref));
     },
 
@@ -62,7 +72,7 @@ export function d1Store(binding: D1Database): VpsStore {
         .set({ deleted_at: now, updated_at: now, ...(version === undefined ? {} : { version }) })
         .where(and(byRef(ref), isNull(vps.deleted_at), olderThan(version)))
         .returning({ id: vps.id });
-      if (deleted.length) return { outcome: 'deleted' };
+      if (deleted.length) return { outcome: 'deleted', vps: ref };
       // Rare path (a repeated, stale or unknown delete): tell them apart.
       return missedDeleteOutcome(await current(ref));
     },
@@ -85,6 +95,12 @@ export function d1Store(binding: D1Database): VpsStore {
       return pageOf(rows, limit);
     },
 
+    /**
+     * D1 has no locking read: the plan is made from a read outside the batch, and every write of
+     * the batch is guarded by the state the plan was made from. A write that slipped in between
+     * wins; the answer counts what the statements changed (RETURNING) and reports the rest as
+     * skipped, `changed_during_reconcile`.
+     */
     async reconcile(userId: number, items: ReconcileItem[], { dryRun, version }: { dryRun: boolean; version?: number }): Promise<ReconcileResult> {
       // One parameter for all external_ids (json_each) keeps the read within D1's bound-parameter limit.
       const wanted = JSON.stringify(items.map((i) => i.external_id));
@@ -96,23 +112,31 @@ export function d1Store(binding: D1Database): VpsStore {
       if (dryRun) return plan.result;
 
       const now = new Date();
-      const creates = await Promise.all(plan.creates.map(async (c) => newRow(c, await createFingerprint(c), now)));
+      const creates = await Promise.all(plan.creates.map((c) => newRow(c, now)));
+      const returning = { external_id: vps.external_id };
       const statements: BatchItem<'sqlite'>[] = [];
+      const kinds: ('created' | 'updated' | 'deleted')[] = [];
       const rowsPerInsert = creates.length ? Math.floor(MAX_PARAMS / Object.keys(creates[0]!).length) : 1;
       for (const part of chunk(creates, rowsPerInsert)) {
-        statements.push(db.insert(vps).values(part).onConflictDoNothing({ target: vps.external_id }));
+        statements.push(db.insert(vps).values(part).onConflictDoNothing({ target: vps.external_id }).returning(returning));
+        kinds.push('created');
       }
       for (const { row, patch, version } of plan.updates) {
-        // Guarded by the state the plan was made from: a write that slipped in between wins.
-        const unchangedSincePlan: SQL = and(eq(vps.id, row.id), isNull(vps.deleted_at), eq(vps.updated_at, row.updated_at))!;
-        statements.push(db.update(vps).set({ ...patch, version, updated_at: now }).where(unchangedSincePlan));
+        statements.push(db.update(vps).set({ ...patch, version, updated_at: now }).where(unchangedSince(row)).returning(returning));
+        kinds.push('updated');
       }
-      for (const part of chunk(plan.deletes.map((r) => r.id), MAX_PARAMS - 2)) {
-        statements.push(db.update(vps).set({ deleted_at: now, updated_at: now }).where(and(inArray(vps.id, part), isNull(vps.deleted_at))));
+      for (const part of chunk(plan.deletes, Math.floor((MAX_PARAMS - 2) / GUARD_PARAMS))) {
+        statements.push(db.update(vps).set({ deleted_at: now, updated_at: now }).where(or(...part.map(unchangedSince))).returning(returning));
+        kinds.push('deleted');
       }
       const [first, ...rest] = statements;
-      if (first) await db.batch([first, ...rest]);
-      return plan.result;
+      const results = first ? ((await db.batch([first, ...rest])) as { external_id: string | null }[][]) : [];
+
+      const applied = { created: new Set<string>(), updated: new Set<string>(), deleted: new Set<string>() };
+      results.forEach((changed, i) => {
+        for (const { external_id } of changed) if (external_id) applied[kinds[i]!].add(external_id);
+      });
+      return settleReconcile(plan, applied);
     },
   });
 }

@@ -1,6 +1,5 @@
-import type { ReconcileItem, VpsCreate } from '../vps/schema';
-import type { IdempotencyState } from '../idempotency/states';
-import type { CreateResult, DeleteResult, IdempotencyClaim, UpdateResult, Vps } from './types';
+import { createFingerprint, type IdempotencyState, type ReconcileItem, type VpsCreate } from '../../contract';
+import type { CreateResult, DeleteResult, IdempotencyClaim, UpdateResult, Vps } from '../types';
 
 /** A row as the stores read it for decisions: the API's VPS plus tombstone and create fingerprint. */
 export interface StoredVps extends Vps {
@@ -14,15 +13,14 @@ export function toVps({ deleted_at: _deleted, create_hash: _hash, ...vps }: Stor
 
 /** A create whose external_id already exists: the same payload is a replay, another one a conflict. */
 export function existingCreateOutcome(row: StoredVps, fingerprint: string): CreateResult {
-  return row.create_hash === fingerprint
-    ? { outcome: 'replayed', vps: toVps(row), deleted: row.deleted_at !== null }
-    : { outcome: 'conflict', vps: toVps(row) };
+  if (row.create_hash !== fingerprint) return { outcome: 'conflict', vps: toVps(row) };
+  return { outcome: row.deleted_at ? 'already_deleted' : 'replayed', vps: toVps(row) };
 }
 
 /** Why a guarded update did not apply, from the row as it is now. */
 export function missedUpdateOutcome(row: StoredVps | undefined): UpdateResult {
   if (!row) return { outcome: 'not_found' };
-  return { outcome: row.deleted_at ? 'deleted' : 'stale', vps: toVps(row) };
+  return { outcome: row.deleted_at ? 'already_deleted' : 'stale', vps: toVps(row) };
 }
 
 /** Why a guarded delete did not apply, from the row as it is now. */
@@ -31,13 +29,13 @@ export function missedDeleteOutcome(row: StoredVps | undefined): DeleteResult {
   return { outcome: row.deleted_at ? 'already_deleted' : 'stale', vps: toVps(row) };
 }
 
-/** The row values of a new VPS; the stores add nothing but the id. */
-export function newRow(input: VpsCreate, fingerprint: string, now: Date) {
+/** The row values of a new VPS, fingerprint included; the stores add nothing but the id. */
+export async function newRow(input: VpsCreate, now: Date) {
   return {
     ...input,
     external_id: input.external_id ?? null,
     version: input.version ?? 0,
-    create_hash: fingerprint,
+    create_hash: await createFingerprint(input),
     created_at: now,
     updated_at: now,
   };

@@ -1,5 +1,5 @@
 /**
- * The VPS vocabulary shared by the wire schemas (vps/schema.ts) and both database schemas
+ * The VPS vocabulary shared by the wire schemas (contract/vps.ts) and both database schemas
  * (db/schema.*.ts): enum values and bounds live here once, so validation can never accept
  * what a column would reject or truncate.
  */
@@ -45,3 +45,6 @@ export const MAX_RECONCILE_ITEMS = 200;
 
 /** GET /api/vps page size. */
 export const LIST_LIMIT = { default: 50, max: 100 } as const;
+
+/** Documented request body limit of POST /api/vps/sync. */
+export const MAX_SYNC_BODY_BYTES = 64 * 1024;

@@ -1,15 +1,17 @@
 import type { MiddlewareHandler } from 'hono';
 import type { ContentfulStatusCode } from 'hono/utils/http-status';
-import { canonicalJson, sha256Hex } from '../digest';
+import { canonicalJson, IDEMPOTENCY_KEY_PATTERN, sha256Hex } from '../contract';
 import type { AppEnv } from '../env';
 import { ApiError, validationError } from '../errors';
-import { IDEMPOTENCY_KEY_PATTERN } from './states';
+import { log } from '../log';
 
 /**
  * Optional `Idempotency-Key` on sync: the first request with a key runs and its answer is
  * stored; the same key with the same body replays that answer (status and body, with
  * `Idempotent-Replayed: true`); with another body it is 422; while the first still runs, 409.
- * 5xx answers are not stored, so a retry after an outage runs again. Runs after jsonBody().
+ * 5xx answers are not stored, so a retry after an outage runs again. Runs after jsonBody(),
+ * so it hashes the validated body: bounded in depth, and equal for equal content whatever the
+ * key order.
  */
 export function idempotency(): MiddlewareHandler<AppEnv> {
   return async function idempotency(c, next) {
@@ -23,11 +25,13 @@ export function idempotency(): MiddlewareHandler<AppEnv> {
     const claim = await store.claim(key, await sha256Hex(canonicalJson(c.get('body'))), new Date());
     switch (claim.state) {
       case 'mismatch':
-        throw new ApiError(422, 'Idempotency-Key was already used with a different request body', [
-          { field: 'Idempotency-Key', message: 'already used with a different request body' },
-        ]);
+        throw new ApiError('idempotency_key_reused', 'Idempotency-Key was already used with a different request body', {
+          errors: [{ field: 'Idempotency-Key', message: 'already used with a different request body' }],
+        });
       case 'in_flight':
-        throw new ApiError(409, 'A request with this Idempotency-Key is still in progress; retry later', [], { 'Retry-After': '1' });
+        throw new ApiError('idempotency_key_in_use', 'A request with this Idempotency-Key is still in progress; retry later', {
+          headers: { 'Retry-After': '1' },
+        });
       case 'done':
         return c.body(claim.body, claim.status as ContentfulStatusCode, {
           'Content-Type': 'application/json',
@@ -43,7 +47,7 @@ export function idempotency(): MiddlewareHandler<AppEnv> {
     } catch (err) {
       // The change itself is done (or failed cleanly): answer it. The claim's lease lapses and a
       // later retry with this key runs again (a create with external_id is then a replay).
-      console.error(JSON.stringify({ level: 'error', request_id: c.get('requestId'), error: `idempotency record not saved: ${String(err)}` }));
+      log.error('idempotency record not saved', { request_id: c.get('requestId'), error: String(err) });
     }
   };
 }

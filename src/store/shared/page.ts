@@ -1,4 +1,4 @@
-import type { ListPage, Vps } from './types';
+import type { ListPage, Vps } from '../types';
 
 /** Cuts the one-extra-row probe off a listing and derives the next position from it. */
 export function pageOf(rows: Vps[], limit: number): ListPage {

@@ -1,4 +1,4 @@
-import { someCause, translateErrors } from './unavailable';
+import { someCause, translateErrors } from '../shared/unavailable';
 
 /**
  * D1's transient failures, as Cloudflare lists them for retrying: the connection to the

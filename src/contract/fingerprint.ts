@@ -1,5 +1,5 @@
-import { canonicalJson, sha256Hex } from '../digest';
-import type { VpsCreate } from './schema';
+import { canonicalJson, sha256Hex } from './digest';
+import type { VpsCreate } from './vps';
 
 /**
  * Identifies a create payload, so that a create repeated for the same external_id can be told

@@ -4,11 +4,19 @@
  * neither zod's JSON Schema code nor this file is in the Worker bundle.
  */
 import * as z from 'zod/mini';
-import { IDEMPOTENCY_KEY_PATTERN } from '../idempotency/states';
-import { MAX_SYNC_BODY_BYTES } from '../vps/limits';
-import { BOUNDS, LIST_LIMIT } from '../vps/fields';
-import { reconcileRequest, syncRequest, vpsCreate, vpsDelete, vpsUpdate } from '../vps/schema';
-import * as answers from './schemas';
+import {
+  answers,
+  BOUNDS,
+  ERROR_CODES,
+  IDEMPOTENCY_KEY_PATTERN,
+  LIST_LIMIT,
+  MAX_SYNC_BODY_BYTES,
+  reconcileRequest,
+  syncRequest,
+  vpsCreate,
+  vpsDelete,
+  vpsUpdate,
+} from '../../src/contract/index.ts';
 
 type JsonSchema = Record<string, unknown>;
 
@@ -66,11 +74,21 @@ export function buildOpenApiDocument(): JsonSchema {
     ),
   };
 
+  // Every error code, with its status and meaning, where a client generator will show it.
+  const errorSchema = schemas.Error as { properties: Record<string, JsonSchema> };
+  errorSchema.properties.code = {
+    ...errorSchema.properties.code,
+    description: `Stable and machine-readable: switch on it, never on message. ${Object.entries(ERROR_CODES)
+      .map(([code, { status, description }]) => `\`${code}\` (${status}): ${description}`)
+      .join(' ')}`,
+  };
+
   return {
     openapi: '3.1.0',
     info: {
       title: 'vps-sync',
       version: '1.0.0',
+      license: { name: 'Proprietary', identifier: 'LicenseRef-Proprietary' },
       description:
         'The bridge between the main site (POST /api/vps/sync, X-API-Key) and the control panel (GET /api/vps, Bearer JWT). Every response carries X-Request-Id; every error is the Error envelope.',
     },
@@ -87,6 +105,7 @@ export function buildOpenApiDocument(): JsonSchema {
         get: {
           operationId: 'health',
           summary: 'Liveness, without credentials',
+          security: [],
           responses: { '200': json(ref('Health'), 'The Worker is up.') },
         },
       },
@@ -94,6 +113,7 @@ export function buildOpenApiDocument(): JsonSchema {
         get: {
           operationId: 'openapi',
           summary: 'This document',
+          security: [],
           responses: { '200': json({ type: 'object' }, 'The OpenAPI 3.1 document.') },
         },
       },

@@ -12,10 +12,20 @@ export const OUTCOMES = {
   already_deleted: { message: 'VPS already deleted', applied: false },
 } as const;
 export type SyncOutcome = keyof typeof OUTCOMES;
-export const SYNC_OUTCOMES = Object.keys(OUTCOMES) as SyncOutcome[];
+export const SYNC_OUTCOMES = Object.keys(OUTCOMES) as [SyncOutcome, ...SyncOutcome[]];
 
-/** Why a reconcile left an item of the main site's list (or a VPS missing from it) alone. */
-export const RECONCILE_SKIP_REASONS = ['stale_version', 'deleted_in_panel', 'owned_by_another_user', 'newer_than_snapshot'] as const;
+/**
+ * Why a reconcile left an item of the main site's list (or a VPS missing from it) alone.
+ * `changed_during_reconcile`: another write reached the VPS between the reconcile's read and its
+ * write; that write stands and the reconcile did not touch the VPS.
+ */
+export const RECONCILE_SKIP_REASONS = [
+  'stale_version',
+  'deleted_in_panel',
+  'owned_by_another_user',
+  'newer_than_snapshot',
+  'changed_during_reconcile',
+] as const;
 export type ReconcileSkipReason = (typeof RECONCILE_SKIP_REASONS)[number];
 
 /** What a reconcile did (or, in a dry run, would do). */

@@ -1,15 +1,14 @@
 import type { Client } from '@planetscale/database';
 import { and, desc, eq, inArray, isNull, lt, or, sql } from 'drizzle-orm';
 import { drizzle } from 'drizzle-orm/planetscale-serverless';
-import { vps } from '../db/schema.mysql';
-import { createFingerprint } from '../vps/fingerprint';
-import type { ReconcileItem, VpsCreate, VpsPatch, VpsRef } from '../vps/schema';
-import { existingCreateOutcome, missedDeleteOutcome, missedUpdateOutcome, newRow, toVps, type StoredVps } from './outcomes';
-import { vpsColumns } from './columns';
-import { pageOf } from './page';
-import { isDuplicateKey, translateDriverErrors } from './planetscale-errors';
-import { planReconcile } from './reconcile-plan';
-import type { CreateResult, DeleteResult, ListPage, ReconcileResult, UpdateResult, VpsStore } from './types';
+import type { ReconcileItem, VpsCreate, VpsPatch, VpsRef } from '../../contract';
+import { vps } from '../../db/schema.mysql';
+import { vpsColumns } from '../shared/columns';
+import { existingCreateOutcome, missedDeleteOutcome, missedUpdateOutcome, newRow, toVps, type StoredVps } from '../shared/outcomes';
+import { pageOf } from '../shared/page';
+import { planReconcile } from '../shared/reconcile-plan';
+import type { CreateResult, DeleteResult, ListPage, ReconcileResult, UpdateResult, VpsStore } from '../types';
+import { isDuplicateKey, translateDriverErrors } from './errors';
 
 const { visible, stored } = vpsColumns(vps);
 
@@ -27,11 +26,11 @@ export function planetscaleStore(client: Client): VpsStore {
   const current = async (ref: VpsRef): Promise<StoredVps | undefined> => (await db.select(stored).from(vps).where(byRef(ref)))[0];
 
   return translateDriverErrors({
-    async create(input: VpsCreate, fingerprint: string): Promise<CreateResult> {
+    async create(input: VpsCreate): Promise<CreateResult> {
       // Every column's value is known here; only the id comes back, as insertId. The unique
       // external_id makes concurrent creates of one VPS race safely: one INSERT wins, the
       // others fail with a duplicate key and read the winner (a second round trip, rare path).
-      const row = newRow(input, fingerprint, new Date());
+      const row = await newRow(input, new Date());
       try {
         const result = await db.insert(vps).values(row);
         return { outcome: 'created', vps: toVps({ id: Number(result.insertId), ...row, deleted_at: null }) };
@@ -40,7 +39,7 @@ export function planetscaleStore(client: Client): VpsStore {
       }
       const existing = await current({ external_id: input.external_id });
       if (!existing) throw new Error('create conflicted on an external_id that cannot be read back');
-      return existingCreateOutcome(existing, fingerprint);
+      return existingCreateOutcome(existing, row.create_hash);
     },
 
     async update(ref: VpsRef, patch: VpsPatch, version?: number): Promise<UpdateResult> {
@@ -54,7 +53,7 @@ export function planetscaleStore(client: Client): VpsStore {
       // Unversioned writes always apply to a live row (rowsAffected would be 0 for a no-op);
       // versioned ones applied exactly when the guarded UPDATE matched.
       const applied = version === undefined || result.rowsAffected > 0;
-      return applied ? { outcome: 'applied', vps: toVps(row) } : missedUpdateOutcome(row);
+      return applied ? { outcome: 'updated', vps: toVps(row) } : missedUpdateOutcome(row);
     },
 
     async delete(ref: VpsRef, version?: number): Promise<DeleteResult> {
@@ -63,7 +62,7 @@ export function planetscaleStore(client: Client): VpsStore {
         .update(vps)
         .set({ deleted_at: now, updated_at: now, ...(version === undefined ? {} : { version }) })
         .where(and(byRef(ref), isNull(vps.deleted_at), olderThan(version)));
-      if (result.rowsAffected > 0) return { outcome: 'deleted' };
+      if (result.rowsAffected > 0) return { outcome: 'deleted', vps: ref };
       // Rare path (a repeated, stale or unknown delete): tell them apart.
       return missedDeleteOutcome(await current(ref));
     },
@@ -99,7 +98,7 @@ export function planetscaleStore(client: Client): VpsStore {
         const plan = planReconcile(userId, items, rows, version);
         const now = new Date();
         const upserts = [
-          ...(await Promise.all(plan.creates.map(async (c) => newRow(c, await createFingerprint(c), now)))),
+          ...(await Promise.all(plan.creates.map((c) => newRow(c, now)))),
           // Existing rows keep their owner, creation time and fingerprint: the upsert below
           // only rewrites the described columns of the rows it finds by external_id.
           ...plan.updates.map(({ row, patch, version }) => ({ ...row, ...patch, version, updated_at: now })),

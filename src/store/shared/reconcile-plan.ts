@@ -1,6 +1,6 @@
-import type { ReconcileItem, VpsCreate, VpsPatch } from '../vps/schema';
+import type { ReconcileItem, VpsCreate, VpsPatch } from '../../contract';
 import { reconcileCreate, type StoredVps } from './outcomes';
-import type { ReconcileResult } from './types';
+import type { ReconcileResult } from '../types';
 
 const COMPARED = ['name', 'status', 'cpu', 'ram', 'disk', 'os', 'hypervisor'] as const;
 
@@ -68,4 +68,35 @@ export function planReconcile(userId: number, items: ReconcileItem[], rows: Stor
     }
   }
   return plan;
+}
+
+/** The external_ids each kind of planned write actually changed, as the statements reported them. */
+export interface AppliedWrites {
+  created: ReadonlySet<string>;
+  updated: ReadonlySet<string>;
+  deleted: ReadonlySet<string>;
+}
+
+/**
+ * The answer of a reconcile whose guarded statements may have missed: counts come from what
+ * the statements changed, and every planned write that found its VPS changed since the plan's
+ * read (a write that slipped in between) is reported as skipped, `changed_during_reconcile`.
+ */
+export function settleReconcile(plan: ReconcilePlan, applied: AppliedWrites): ReconcileResult {
+  const counts = { ...plan.result.counts, created: 0, updated: 0, deleted: 0 };
+  const skipped = [...plan.result.skipped];
+  const settle = (externalIds: (string | null | undefined)[], done: ReadonlySet<string>, kind: 'created' | 'updated' | 'deleted') => {
+    for (const id of externalIds) {
+      if (!id) continue;
+      if (done.has(id)) counts[kind]++;
+      else {
+        counts.skipped++;
+        skipped.push({ external_id: id, reason: 'changed_during_reconcile' });
+      }
+    }
+  };
+  settle(plan.creates.map((c) => c.external_id), applied.created, 'created');
+  settle(plan.updates.map((u) => u.row.external_id), applied.updated, 'updated');
+  settle(plan.deletes.map((r) => r.external_id), applied.deleted, 'deleted');
+  return { counts, skipped };
 }

@@ -1,11 +1,11 @@
 import type { Client } from '@planetscale/database';
 import { and, eq, lt } from 'drizzle-orm';
 import { drizzle } from 'drizzle-orm/planetscale-serverless';
-import { idempotencyKeys as keys } from '../db/schema.mysql';
-import { ANSWER_TTL_MS, IN_FLIGHT_LEASE_MS } from '../idempotency/states';
-import { heldKeyOutcome } from './outcomes';
-import { isDuplicateKey, translateDriverErrors } from './planetscale-errors';
-import type { IdempotencyClaim, IdempotencyStore } from './types';
+import { idempotencyKeys as keys } from '../../db/schema.mysql';
+import { ANSWER_TTL_MS, IN_FLIGHT_LEASE_MS } from '../../contract';
+import { heldKeyOutcome } from '../shared/outcomes';
+import { isDuplicateKey, translateDriverErrors } from './errors';
+import type { IdempotencyClaim, IdempotencyStore } from '../types';
 
 /** Most expired records one purge deletes, so a backlog never becomes one long-running statement. */
 const PURGE_BATCH = 10_000;

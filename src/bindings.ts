@@ -1,0 +1,16 @@
+/** The names of the string bindings (vars and secrets) the Worker reads; src/config.ts parses them. */
+export const BINDING_NAMES = [
+  'VPS_SYNC_API_KEY',
+  'VPS_SYNC_API_KEY_PREVIOUS',
+  'JWT_SECRET',
+  'JWT_ISSUER',
+  'JWT_AUDIENCE',
+  'JWT_ALGORITHMS',
+  'DATABASE_URL',
+  'DATABASE_HOST',
+  'DATABASE_USERNAME',
+  'DATABASE_PASSWORD',
+  'DATABASE_TIMEOUT_MS',
+  'CORS_ORIGINS',
+] as const;
+export type BindingName = (typeof BINDING_NAMES)[number];

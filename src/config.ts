@@ -1,0 +1,183 @@
+/**
+ * Every binding the Worker reads, parsed once per `env` object (once per isolate in
+ * production) with zod/mini. A section that is missing or invalid does not crash the isolate:
+ * the routes that need it fail closed with one `misconfigured` answer, and the reason (never
+ * the secret) is logged once.
+ */
+import * as z from 'zod/mini';
+import { BINDING_NAMES, type BindingName } from './bindings';
+import { misconfigured } from './errors';
+import { log } from './log';
+
+/** Minimum length of the shared secrets; the integration documents require 32. */
+export const MIN_SECRET_LENGTH = 32;
+
+export { BINDING_NAMES, type BindingName };
+
+/** The string bindings; `DB` is the D1 binding. Secrets are optional: a missing one fails closed. */
+export type Bindings = Env & Partial<Record<BindingName, string>>;
+
+export const HMAC_ALGORITHMS = ['HS256', 'HS384', 'HS512'] as const;
+export type HmacAlgorithm = (typeof HMAC_ALGORITHMS)[number];
+
+/** Default and bounds of DATABASE_TIMEOUT_MS: the driver has none, and a hung database must not hang the Worker. */
+export const DATABASE_TIMEOUT_MS = { default: 5000, min: 100, max: 60_000 } as const;
+
+export interface SyncConfig {
+  /** The current key first, then the one being rotated out. */
+  apiKeys: readonly string[];
+}
+
+export interface BearerConfig {
+  secret: string;
+  algorithms: HmacAlgorithm[];
+  issuer?: string;
+  audience?: string;
+}
+
+export type DatabaseConfig =
+  | { kind: 'd1'; binding: D1Database }
+  | {
+      kind: 'planetscale';
+      connection: { url: string } | { host: string; username: string; password: string };
+      timeoutMs: number;
+    };
+
+/** A parsed section, or why it cannot be used. */
+export type Section<T> = { ok: true; value: T } | { ok: false; problem: string };
+
+export interface Config {
+  sync: Section<SyncConfig>;
+  bearer: Section<BearerConfig>;
+  database: Section<DatabaseConfig>;
+  /** Origins allowed to call the panel's routes from a browser. */
+  corsOrigins: Section<readonly string[]>;
+}
+
+/** An unset binding and an empty one mean the same: not configured. */
+const optional = <T extends z.ZodMiniType>(schema: T) =>
+  z.pipe(
+    z.transform((v: unknown) => (v === '' ? undefined : v)),
+    z.optional(schema),
+  );
+
+const secret = (name: BindingName) =>
+  z.string({ error: `${name} is not set` }).check(
+    z.minLength(1, `${name} is not set`),
+    z.minLength(MIN_SECRET_LENGTH, `${name} is shorter than ${MIN_SECRET_LENGTH} characters`),
+  );
+
+const commaList = (v: string) => v.split(',').map((s) => s.trim()).filter(Boolean);
+
+const syncSchema = z.object({
+  VPS_SYNC_API_KEY: secret('VPS_SYNC_API_KEY'),
+  VPS_SYNC_API_KEY_PREVIOUS: optional(secret('VPS_SYNC_API_KEY_PREVIOUS')),
+});
+
+const bearerSchema = z.object({
+  JWT_SECRET: secret('JWT_SECRET'),
+  JWT_ALGORITHMS: optional(
+    z.pipe(
+      z.string(),
+      z.pipe(
+        z.transform(commaList),
+        z.array(z.enum(HMAC_ALGORITHMS, { error: `JWT_ALGORITHMS must list only ${HMAC_ALGORITHMS.join(', ')}` })).check(z.minLength(1, 'JWT_ALGORITHMS is empty')),
+      ),
+    ),
+  ),
+  JWT_ISSUER: optional(z.string()),
+  JWT_AUDIENCE: optional(z.string()),
+});
+
+const timeoutMessage = `DATABASE_TIMEOUT_MS must be a whole number of milliseconds from ${DATABASE_TIMEOUT_MS.min} to ${DATABASE_TIMEOUT_MS.max}`;
+const planetscaleSchema = z.object({
+  DATABASE_URL: optional(z.url({ error: 'DATABASE_URL is not a URL (mysql://user:password@host/database)' })),
+  DATABASE_HOST: optional(z.string()),
+  DATABASE_USERNAME: optional(z.string()),
+  DATABASE_PASSWORD: optional(z.string()),
+  DATABASE_TIMEOUT_MS: optional(
+    z.pipe(
+      z.string().check(z.regex(/^\d{1,6}$/, timeoutMessage)),
+      z.pipe(z.transform(Number), z.int().check(z.gte(DATABASE_TIMEOUT_MS.min, timeoutMessage), z.lte(DATABASE_TIMEOUT_MS.max, timeoutMessage))),
+    ),
+  ),
+});
+
+const ORIGIN = /^https?:\/\/[^/\s?#]+$/;
+const corsSchema = z.object({
+  CORS_ORIGINS: optional(
+    z.pipe(
+      z.string(),
+      z.pipe(z.transform(commaList), z.array(z.string().check(z.regex(ORIGIN, 'CORS_ORIGINS must list origins like https://panel.example.com')))),
+    ),
+  ),
+});
+
+function section<S extends z.ZodMiniType, T>(schema: S, env: Bindings, build: (parsed: z.output<S>) => T | string): Section<T> {
+  const result = z.safeParse(schema, env);
+  if (!result.success) {
+    const issue = result.error.issues[0]!;
+    const binding = String(issue.path[0] ?? 'configuration');
+    const problem = issue.message.startsWith(binding) ? issue.message : `${binding} is invalid: ${issue.message}`;
+    return { ok: false, problem };
+  }
+  const value = build(result.data);
+  return typeof value === 'string' ? { ok: false, problem: value } : { ok: true, value };
+}
+
+export function parseConfig(env: Bindings): Config {
+  return {
+    sync: section(syncSchema, env, (p) => ({
+      apiKeys: p.VPS_SYNC_API_KEY_PREVIOUS ? [p.VPS_SYNC_API_KEY, p.VPS_SYNC_API_KEY_PREVIOUS] : [p.VPS_SYNC_API_KEY],
+    })),
+    bearer: section(bearerSchema, env, (p) => ({
+      secret: p.JWT_SECRET,
+      algorithms: p.JWT_ALGORITHMS ?? ['HS256'],
+      ...(p.JWT_ISSUER ? { issuer: p.JWT_ISSUER } : {}),
+      ...(p.JWT_AUDIENCE ? { audience: p.JWT_AUDIENCE } : {}),
+    })),
+    database: section(planetscaleSchema, env, (p): DatabaseConfig | string => {
+      const timeoutMs = p.DATABASE_TIMEOUT_MS ?? DATABASE_TIMEOUT_MS.default;
+      if (p.DATABASE_URL) return { kind: 'planetscale', connection: { url: p.DATABASE_URL }, timeoutMs };
+      if (p.DATABASE_HOST) {
+        if (!p.DATABASE_USERNAME || !p.DATABASE_PASSWORD) return 'DATABASE_HOST is set without DATABASE_USERNAME and DATABASE_PASSWORD';
+        return {
+          kind: 'planetscale',
+          connection: { host: p.DATABASE_HOST, username: p.DATABASE_USERNAME, password: p.DATABASE_PASSWORD },
+          timeoutMs,
+        };
+      }
+      if (!env.DB) return 'neither DATABASE_URL nor the D1 binding DB is configured';
+      return { kind: 'd1', binding: env.DB };
+    }),
+    corsOrigins: section(corsSchema, env, (p) => p.CORS_ORIGINS ?? []),
+  };
+}
+
+/** Per isolate: the parsed configuration of each `env` object (the same one for every request). */
+const parsed = new WeakMap<object, Config>();
+/** Sections whose problem was logged already (once per parse). */
+const reported = new WeakSet<object>();
+
+/** The configuration of this `env`, parsed on first use. */
+export function configOf(env: Bindings): Config {
+  let config = parsed.get(env);
+  if (!config) {
+    config = parseConfig(env);
+    parsed.set(env, config);
+  }
+  return config;
+}
+
+/**
+ * A section's value, or the one `misconfigured` answer: the reason is logged once per parsed
+ * configuration (it names the binding, never its value).
+ */
+export function required<T>(section: Section<T>, context: { request_id?: string; refusing: string }): T {
+  if (section.ok) return section.value;
+  if (!reported.has(section)) {
+    reported.add(section);
+    log.error('misconfigured', { request_id: context.request_id, problem: section.problem, refusing: context.refusing });
+  }
+  throw misconfigured();
+}

@@ -1,0 +1,25 @@
+/**
+ * The stable, machine-readable `code` of every error answer. Clients switch on it, never on
+ * `message` (wording may improve) or on which headers are present. Each code has one status.
+ */
+export const ERROR_CODES = {
+  validation_failed: { status: 400, description: 'A field, header or query parameter is missing or invalid; `errors` names each one.' },
+  malformed_body: { status: 400, description: 'The body is empty, not valid JSON, not valid UTF-8, or not a JSON object.' },
+  unauthorized: { status: 401, description: 'Missing or wrong credentials: X-API-Key on sync, a valid Bearer token on the listing.' },
+  not_found: { status: 404, description: 'No such route, or no such VPS (another user\'s VPS is "not found" too).' },
+  method_not_allowed: { status: 405, description: 'The path exists but not with this method; `Allow` lists the one that does.' },
+  external_id_conflict: { status: 409, description: 'A create named an external_id that already belongs to a VPS with different data.' },
+  idempotency_key_in_use: { status: 409, description: 'A request with this Idempotency-Key is still running; retry after Retry-After seconds.' },
+  payload_too_large: { status: 413, description: 'The body exceeds the documented limit (64 KiB on sync).' },
+  unsupported_media_type: { status: 415, description: 'The body is not sent as application/json.' },
+  idempotency_key_reused: { status: 422, description: 'The Idempotency-Key was already used with a different body; use a new key.' },
+  misconfigured: { status: 500, description: 'A secret or setting of the service is missing or invalid: it fails closed until its operator fixes it.' },
+  internal: { status: 500, description: 'An unexpected error; logged with the request id, no internals in the answer.' },
+  database_unavailable: { status: 503, description: 'The database cannot answer right now; nothing was half-applied. Retry after Retry-After seconds.' },
+} as const satisfies Record<string, { status: number; description: string }>;
+
+export type ErrorCode = keyof typeof ERROR_CODES;
+export const ERROR_CODE_LIST = Object.keys(ERROR_CODES) as [ErrorCode, ...ErrorCode[]];
+
+/** The HTTP status that goes with a code. */
+export const statusOf = (code: ErrorCode) => ERROR_CODES[code].status;
