@@ -1,5 +1,14 @@
 import tseslint from 'typescript-eslint';
 
+/**
+ * The contract boundary: src/contract/ is the wire contract and imports nothing but zod (and
+ * itself); the clients import only the contract. Nothing there may pull in Workers code.
+ */
+const contractOnly = (allowed, message) => [
+  'error',
+  { patterns: [{ regex: `^(?!${allowed.join('|')}).*`, message }] },
+];
+
 export default tseslint.config(
   { ignores: ['node_modules/', 'dist/', 'client/dist/', '.wrangler/', 'worker-configuration.d.ts', 'drizzle/'] },
   ...tseslint.configs.recommended,
@@ -9,6 +18,22 @@ export default tseslint.config(
       '@typescript-eslint/consistent-type-imports': 'error',
       'no-console': ['error', { allow: ['error', 'warn', 'log'] }],
       eqeqeq: 'error',
+    },
+  },
+  {
+    files: ['src/contract/**/*.ts'],
+    rules: {
+      'no-restricted-imports': contractOnly(['zod(/mini)?$', '\\./'], 'src/contract imports only zod and its own files.'),
+    },
+  },
+  {
+    files: ['client/**/*.ts'],
+    ignores: ['client/dist/**'],
+    rules: {
+      'no-restricted-imports': contractOnly(
+        ['zod(/mini)?$', '\\./', '\\.\\./src/contract(/index(\\.js)?)?$'],
+        'The client imports only zod, its own files and src/contract.',
+      ),
     },
   },
 );

@@ -23,6 +23,7 @@ export default defineConfig(async () => {
                   TEST_MIGRATIONS: migrations,
                   DATABASE_URL: inject('psUrl'),
                   DATABASE_TIMEOUT_MS: '1000',
+                  TEST_SUITE: 'planetscale',
                 },
               },
             })),

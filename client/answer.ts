@@ -2,10 +2,12 @@
  * One HTTP answer of the sync endpoint, read once, and what a failed one means: the typed error
  * and whether another attempt can help.
  */
+import { ERROR_CODES, type ErrorCode } from '../src/contract/index.js';
 import {
   VpsSyncAuthError,
   VpsSyncConflictError,
   VpsSyncError,
+  VpsSyncIdempotencyError,
   VpsSyncMisconfiguredError,
   VpsSyncNotFoundError,
   VpsSyncValidationError,
@@ -38,36 +40,48 @@ export async function readAnswer(response: FetchResponse): Promise<Answer> {
   };
 }
 
+/** Codes that pass on their own: a retry (after Retry-After) can succeed. */
+const RETRYABLE_CODES: ReadonlySet<ErrorCode> = new Set(['database_unavailable', 'idempotency_key_in_use', 'internal']);
+
 /**
- * 429 and 5xx may pass on their own (rate limit, database briefly down, a proxy in between),
- * and so does a 409 that carries Retry-After: the server is still running an earlier attempt
- * with this Idempotency-Key. A misconfigured server will not, and every other 4xx (a 409
- * without Retry-After is an external_id clash) would fail the same way again.
+ * Decided on the answer's `code` alone: a database that is briefly down, an earlier attempt
+ * with this Idempotency-Key still running, or an unexpected server error may pass; anything the
+ * caller or the deployment must fix will not. A 429 is always retried (after Retry-After);
+ * without a code (a proxy's own 502 page, no answer at all) so is any 5xx.
  */
-export function isRetryable(error: VpsSyncError, hasRetryAfter = false): boolean {
+export function isRetryable(error: VpsSyncError): boolean {
   const status = error.status ?? 0;
-  if (error instanceof VpsSyncMisconfiguredError) return false;
-  if (status === 409) return hasRetryAfter;
-  return status === 429 || status >= 500;
+  if (status === 429) return true;
+  if (error.code) return RETRYABLE_CODES.has(error.code);
+  return status >= 500;
+}
+
+/** The answer's error code, when the body is the API's error envelope with a known code. */
+function codeOf(body: unknown): ErrorCode | undefined {
+  const code = isRecord(body) && body.status === 'error' ? body.code : undefined;
+  return typeof code === 'string' && code in ERROR_CODES ? (code as ErrorCode) : undefined;
 }
 
 /** The typed error for an answer that is not a 2xx. */
 export function errorFor(answer: Answer): VpsSyncError {
   const { status, body, requestId } = answer;
   const message = isRecord(body) && typeof body.message === 'string' ? body.message : `HTTP ${status}`;
-  const details = { status, requestId, body };
-  switch (status) {
-    case 400:
+  const code = codeOf(body);
+  const details = { status, code, requestId, body };
+  switch (code) {
+    case 'validation_failed':
+    case 'malformed_body':
       return new VpsSyncValidationError(message, fieldErrors(body), false, details);
-    case 401:
+    case 'unauthorized':
       return new VpsSyncAuthError(message, details);
-    case 404:
+    case 'not_found':
       return new VpsSyncNotFoundError(message, details);
-    case 409:
-    case 422:
+    case 'external_id_conflict':
       return new VpsSyncConflictError(message, details);
-    case 500:
-      if (message === 'Server misconfigured') return new VpsSyncMisconfiguredError(message, details);
+    case 'idempotency_key_reused':
+      return new VpsSyncIdempotencyError(message, details);
+    case 'misconfigured':
+      return new VpsSyncMisconfiguredError(message, details);
   }
   if (status >= 300 && status < 400) {
     return new VpsSyncError(`Unexpected redirect (HTTP ${status}); check baseUrl`, details);

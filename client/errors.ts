@@ -4,6 +4,10 @@
  * the deployment), not found / conflict (fix the main site's bookkeeping), unavailable (try later).
  */
 
+import type { ErrorCode } from '../src/contract/index.js';
+
+export type { ErrorCode };
+
 /** One offending field, named as on the wire ("vps.cpu"), as the server reports it. */
 export interface FieldError {
   field: string;
@@ -13,6 +17,8 @@ export interface FieldError {
 interface ErrorDetails {
   /** HTTP status of the answer; undefined when there was none (network error, timeout, local check). */
   status?: number;
+  /** The answer's error `code` (src/contract/error-codes.ts), when the server sent one. */
+  code?: ErrorCode;
   requestId?: string;
   /** The parsed answer body (or its text when it was not JSON). */
   body?: unknown;
@@ -22,6 +28,8 @@ interface ErrorDetails {
 export class VpsSyncError extends Error {
   override name = 'VpsSyncError';
   readonly status: number | undefined;
+  /** The server's stable error code, e.g. `external_id_conflict`; undefined when no error envelope came back. */
+  readonly code: ErrorCode | undefined;
   /** The server's request id (X-Request-Id), to find the call in its logs. */
   readonly requestId: string | undefined;
   readonly body: unknown;
@@ -29,6 +37,7 @@ export class VpsSyncError extends Error {
   constructor(message: string, details: ErrorDetails = {}) {
     super(message, details.cause === undefined ? undefined : { cause: details.cause });
     this.status = details.status;
+    this.code = details.code;
     this.requestId = details.requestId;
     this.body = details.body;
   }
@@ -52,7 +61,7 @@ export class VpsSyncAuthError extends VpsSyncError {
   override name = 'VpsSyncAuthError';
 }
 
-/** 500 "Server misconfigured": the panel's own secret is missing or too short. Not retried. */
+/** `misconfigured`: the panel's own secret or setting is missing or invalid. Not retried. */
 export class VpsSyncMisconfiguredError extends VpsSyncError {
   override name = 'VpsSyncMisconfiguredError';
 }
@@ -62,12 +71,17 @@ export class VpsSyncNotFoundError extends VpsSyncError {
   override name = 'VpsSyncNotFoundError';
 }
 
-/**
- * 409: the external_id exists with a different payload; 422: the Idempotency-Key was used before
- * with a different body. (A 409 with Retry-After, the key still in flight, is retried instead.)
- */
+/** `external_id_conflict`: the external_id exists with a different payload; send an update instead. */
 export class VpsSyncConflictError extends VpsSyncError {
   override name = 'VpsSyncConflictError';
+}
+
+/**
+ * `idempotency_key_reused`: the Idempotency-Key was used before with a different body (a bug in
+ * the caller: a key belongs to one operation). `idempotency_key_in_use` is retried instead.
+ */
+export class VpsSyncIdempotencyError extends VpsSyncError {
+  override name = 'VpsSyncIdempotencyError';
 }
 
 /**

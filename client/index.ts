@@ -3,11 +3,13 @@ export { createVpsSyncClient, type VpsSyncClient, type VpsSyncClientOptions } fr
 export {
   VpsSyncAuthError,
   VpsSyncConflictError,
+  VpsSyncIdempotencyError,
   VpsSyncError,
   VpsSyncMisconfiguredError,
   VpsSyncNotFoundError,
   VpsSyncUnavailableError,
   VpsSyncValidationError,
+  type ErrorCode,
   type FieldError,
 } from './errors.js';
 export type { RetryPolicy } from './backoff.js';

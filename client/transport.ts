@@ -47,7 +47,7 @@ export async function send(t: Transport, body: unknown, idempotencyKey: string, 
       const { answer } = outcome;
       if (answer.status >= 200 && answer.status < 300) return answer;
       const error = errorFor(answer);
-      if (!isRetryable(error, answer.retryAfter !== null)) throw error;
+      if (!isRetryable(error)) throw error;
       failure = error;
       retryAfter = retryAfterMs(answer.retryAfter, t.now());
     } else {

@@ -1,11 +1,9 @@
 /**
- * Refuses locally what the Worker would refuse, with the Worker's own schemas (src/vps/schema.ts),
+ * Refuses locally what the Worker would refuse, with the Worker's own schemas (src/contract/),
  * so a bad input fails at once, with the same field names, instead of after a round trip.
  */
 import * as z from 'zod/mini';
-import { IDEMPOTENCY_KEY_PATTERN } from '../src/idempotency/states.js';
-import { fieldErrors } from '../src/field-errors.js';
-import { syncRequest } from '../src/vps/schema.js';
+import { fieldErrors, IDEMPOTENCY_KEY_PATTERN, syncRequest } from '../src/contract/index.js';
 import { VpsSyncValidationError, type FieldError } from './errors.js';
 
 /**

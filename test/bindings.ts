@@ -1,11 +1,21 @@
+import type { BindingName } from '../src/bindings';
+
 /**
- * Secrets the test Worker runs with. Tests sign and present these; they never read .dev.vars,
- * so a developer's local secrets cannot change what the suite proves.
+ * Every binding the Worker reads, as the test Worker runs with it. The type makes the list
+ * complete: a binding added to src/config.ts must be set here too, so a developer's .dev.vars
+ * can never reach the suites (test/worker/bindings.test.ts checks it).
  */
 export const TEST_BINDINGS = {
   VPS_SYNC_API_KEY: 'test-api-key-0123456789abcdef0123456789abcdef',
+  VPS_SYNC_API_KEY_PREVIOUS: '',
   JWT_SECRET: 'test-jwt-secret-0123456789abcdef0123456789abcdef',
   JWT_ISSUER: '',
   JWT_AUDIENCE: '',
+  JWT_ALGORITHMS: 'HS256',
+  DATABASE_URL: '',
+  DATABASE_HOST: '',
+  DATABASE_USERNAME: '',
+  DATABASE_PASSWORD: '',
+  DATABASE_TIMEOUT_MS: '',
   CORS_ORIGINS: 'https://panel.example.test',
-} as const;
+} as const satisfies Record<BindingName, string>;

@@ -10,6 +10,8 @@ declare global {
     interface Env {
       /** From vitest.config.ts: the D1 migrations the setup file applies. */
       TEST_MIGRATIONS: D1Migration[];
+      /** 'planetscale' in vitest.mysql.config.ts, where DATABASE_URL points at the local endpoint. */
+      TEST_SUITE?: string;
     }
   }
 }

@@ -9,8 +9,8 @@
     VPS_PANEL_TOKEN=<jwt> python3 vps_sync.py list [--token <jwt>]
 
 Prints the server's JSON answer on stdout. On an HTTP error it prints the error answer on stderr
-and exits 1 (2 for a usage error). Network errors, 429, 5xx and a 409 with Retry-After (the same
-Idempotency-Key still running) are retried with exponential
+and exits 1 (2 for a usage error). Network errors, 429, and the error codes database_unavailable,
+idempotency_key_in_use (the same Idempotency-Key still running) and internal are retried with exponential
 backoff and full jitter, or after the server's Retry-After; every retry of one command sends the
 same Idempotency-Key, so a create whose answer was lost is not applied twice.
 """
@@ -37,6 +37,10 @@ class HttpError(Exception):
         super().__init__(f"HTTP {status}")
         self.status = status
         self.body = body
+
+
+# Error codes of the API (its "code" field) that a retry can get past.
+RETRYABLE_CODES = {"database_unavailable", "idempotency_key_in_use", "internal"}
 
 
 def retry_after_seconds(header):
@@ -78,10 +82,15 @@ def request(method, path, body=None, headers=None):
                 answer = json.loads(text)
             except ValueError:
                 answer = {"status": "error", "message": text}
-            # A 409 with Retry-After: an earlier attempt with this Idempotency-Key is still running.
-            in_flight = err.code == 409 and err.headers.get("Retry-After") is not None
-            if err.code != 429 and err.code < 500 and not in_flight:
-                raise HttpError(err.code, answer) from None  # 4xx: the same request would fail again
+            # Decided on the answer's code: these pass on their own (an outage, the same
+            # Idempotency-Key still running). A misconfigured service or any other 4xx would fail again.
+            code = answer.get("code") if isinstance(answer, dict) else None
+            if code is not None:
+                retryable = code in RETRYABLE_CODES or err.code == 429
+            else:
+                retryable = err.code == 429 or err.code >= 500  # a proxy's own error page
+            if not retryable:
+                raise HttpError(err.code, answer) from None
             if attempt == MAX_ATTEMPTS:
                 raise HttpError(err.code, answer) from None
             wait = retry_after_seconds(err.headers.get("Retry-After"))

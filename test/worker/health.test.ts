@@ -31,6 +31,7 @@ describe('unknown routes and methods', () => {
     const body = await errorBody(res);
     expect(body).toEqual({
       status: 'error',
+      code: 'not_found',
       message: 'No route for GET /api/nothing-here',
       errors: [],
       request_id: res.headers.get('X-Request-Id'),
@@ -66,6 +67,7 @@ describe('an unexpected failure', () => {
       const text = await res.text();
       expect(JSON.parse(text)).toEqual({
         status: 'error',
+        code: 'internal',
         message: 'Internal server error',
         errors: [],
         request_id: res.headers.get('X-Request-Id'),

@@ -71,6 +71,7 @@ export async function listAs(userId: number, query = ''): Promise<Response> {
 
 export interface ErrorBody {
   status: 'error';
+  code: string;
   message: string;
   errors: { field: string; message: string }[];
   request_id: string;

@@ -2,7 +2,7 @@ import { Hono } from 'hono';
 import { describe, expect, it, vi } from 'vitest';
 import type { AppEnv } from '../../src/env';
 import { onError, StoreUnavailableError } from '../../src/errors';
-import { idempotency } from '../../src/idempotency/middleware';
+import { idempotency } from '../../src/middleware/idempotency';
 import type { IdempotencyClaim, IdempotencyStore } from '../../src/store/types';
 
 /** The middleware against a recording store, with a handler of the test's choosing. */

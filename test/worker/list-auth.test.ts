@@ -7,13 +7,11 @@ const b64url = (value: unknown) => btoa(JSON.stringify(value)).replace(/=+$/, ''
 const get = (authorization: string | undefined, path = '/api/vps') =>
   call(path, authorization === undefined ? {} : { headers: { Authorization: authorization } });
 
-async function expectChallenge(res: Response, message: string, error?: 'invalid_token') {
+/** `challenge`: the literal WWW-Authenticate value (RFC 6750 §3: no `"` inside a quoted value). */
+async function expectChallenge(res: Response, message: string, challenge: string) {
   expect(res.status).toBe(401);
-  const challenge = error
-    ? `Bearer realm="vps-sync", error="${error}", error_description="${message}"`
-    : 'Bearer realm="vps-sync"';
   expect(res.headers.get('WWW-Authenticate')).toBe(challenge);
-  expect(await errorBody(res)).toEqual({ status: 'error', message, errors: [], request_id: res.headers.get('X-Request-Id') });
+  expect(await errorBody(res)).toEqual({ status: 'error', code: 'unauthorized', message, errors: [], request_id: res.headers.get('X-Request-Id') });
 }
 
 describe('GET /api/vps authentication', () => {
@@ -31,42 +29,42 @@ describe('GET /api/vps authentication', () => {
   });
 
   it('refuses a missing Authorization header', async () => {
-    await expectChallenge(await get(undefined), 'Missing bearer token');
+    await expectChallenge(await get(undefined), 'Missing bearer token', 'Bearer realm="vps-sync"');
   });
 
   it('refuses another scheme such as Basic', async () => {
-    await expectChallenge(await get(`Basic ${btoa('user:pass')}`), 'Authorization must use the Bearer scheme');
-    await expectChallenge(await get('Bearer'), 'Authorization must use the Bearer scheme');
+    await expectChallenge(await get(`Basic ${btoa('user:pass')}`), 'Authorization must use the Bearer scheme', 'Bearer realm="vps-sync"');
+    await expectChallenge(await get('Bearer'), 'Authorization must use the Bearer scheme', 'Bearer realm="vps-sync"');
   });
 
   it('refuses the sync API key in place of a token', async () => {
     const res = await call('/api/vps', { headers: { 'X-API-Key': TEST_BINDINGS.VPS_SYNC_API_KEY } });
-    await expectChallenge(res, 'Missing bearer token');
-    await expectChallenge(await get(`Bearer ${TEST_BINDINGS.VPS_SYNC_API_KEY}`), 'Token is malformed', 'invalid_token');
+    await expectChallenge(res, 'Missing bearer token', 'Bearer realm="vps-sync"');
+    await expectChallenge(await get(`Bearer ${TEST_BINDINGS.VPS_SYNC_API_KEY}`), 'Token is malformed', 'Bearer realm="vps-sync", error="invalid_token", error_description="Token is malformed"');
   });
 
   it('refuses a malformed token', async () => {
-    await expectChallenge(await get('Bearer not.a.jwt'), 'Token is malformed', 'invalid_token');
-    await expectChallenge(await get('Bearer abc'), 'Token is malformed', 'invalid_token');
+    await expectChallenge(await get('Bearer not.a.jwt'), 'Token is malformed', 'Bearer realm="vps-sync", error="invalid_token", error_description="Token is malformed"');
+    await expectChallenge(await get('Bearer abc'), 'Token is malformed', 'Bearer realm="vps-sync", error="invalid_token", error_description="Token is malformed"');
   });
 
   it('refuses an unsigned token (alg "none")', async () => {
     const token = `${b64url({ alg: 'none', typ: 'JWT' })}.${b64url({ user_id: 5, exp: Math.floor(Date.now() / 1000) + 300 })}.`;
-    await expectChallenge(await get(`Bearer ${token}`), 'Token algorithm not allowed', 'invalid_token');
+    await expectChallenge(await get(`Bearer ${token}`), 'Token algorithm not allowed', 'Bearer realm="vps-sync", error="invalid_token", error_description="Token algorithm not allowed"');
   });
 
   it('refuses a token signed with another key', async () => {
     const token = await tokenFor(5, { secret: 'another-secret-another-secret-another-secret' });
-    await expectChallenge(await get(`Bearer ${token}`), 'Token signature is invalid', 'invalid_token');
+    await expectChallenge(await get(`Bearer ${token}`), 'Token signature is invalid', 'Bearer realm="vps-sync", error="invalid_token", error_description="Token signature is invalid"');
   });
 
   it('refuses an algorithm outside the allowlist', async () => {
     const token = await tokenFor(5, { alg: 'HS512' });
-    await expectChallenge(await get(`Bearer ${token}`), 'Token algorithm not allowed', 'invalid_token');
+    await expectChallenge(await get(`Bearer ${token}`), 'Token algorithm not allowed', 'Bearer realm="vps-sync", error="invalid_token", error_description="Token algorithm not allowed"');
   });
 
   it('refuses an expired token, beyond the clock tolerance', async () => {
-    await expectChallenge(await get(`Bearer ${await tokenFor(5, { expiresIn: -120 })}`), 'Token expired', 'invalid_token');
+    await expectChallenge(await get(`Bearer ${await tokenFor(5, { expiresIn: -120 })}`), 'Token expired', 'Bearer realm="vps-sync", error="invalid_token", error_description="Token expired"');
   });
 
   it('tolerates a few seconds of clock skew', async () => {
@@ -74,7 +72,7 @@ describe('GET /api/vps authentication', () => {
   });
 
   it('refuses a token without exp', async () => {
-    await expectChallenge(await get(`Bearer ${await tokenFor(5, { expiresIn: null })}`), 'Token claim "exp" is not acceptable', 'invalid_token');
+    await expectChallenge(await get(`Bearer ${await tokenFor(5, { expiresIn: null })}`), 'Token has no valid expiry', 'Bearer realm="vps-sync", error="invalid_token", error_description="Token has no valid expiry"');
   });
 
   it.each([
@@ -85,7 +83,7 @@ describe('GET /api/vps authentication', () => {
     ['a user_id out of range', { user_id: 4_294_967_296 }],
     ['a user_id that is not a number', { user_id: 'five' }],
   ])('refuses a token with %s', async (_case, claims) => {
-    await expectChallenge(await get(`Bearer ${await signToken(claims)}`), 'Token carries no valid user id', 'invalid_token');
+    await expectChallenge(await get(`Bearer ${await signToken(claims)}`), 'Token carries no valid user id', 'Bearer realm="vps-sync", error="invalid_token", error_description="Token carries no valid user id"');
   });
 
   it('checks iss and aud when configured', async () => {
@@ -97,8 +95,8 @@ describe('GET /api/vps authentication', () => {
     const as = (token: string) => callWith(bindings, '/api/vps', { headers: { Authorization: `Bearer ${token}` } });
 
     expect((await as(good)).status).toBe(200);
-    await expectChallenge(await as(wrongIss), 'Token claim "iss" is not acceptable', 'invalid_token');
-    await expectChallenge(await as(noAud), 'Token claim "aud" is not acceptable', 'invalid_token');
+    await expectChallenge(await as(wrongIss), 'Token issuer is not accepted', 'Bearer realm="vps-sync", error="invalid_token", error_description="Token issuer is not accepted"');
+    await expectChallenge(await as(noAud), 'Token audience is not accepted', 'Bearer realm="vps-sync", error="invalid_token", error_description="Token audience is not accepted"');
   });
 
   it('fails closed with 500 when JWT_SECRET is missing or short', async () => {
@@ -119,7 +117,7 @@ describe('GET /api/vps authentication', () => {
   });
 
   it('guards GET /api/vps/:id the same way', async () => {
-    await expectChallenge(await get(undefined, '/api/vps/1'), 'Missing bearer token');
-    await expectChallenge(await get('Bearer nope', '/api/vps/1'), 'Token is malformed', 'invalid_token');
+    await expectChallenge(await get(undefined, '/api/vps/1'), 'Missing bearer token', 'Bearer realm="vps-sync"');
+    await expectChallenge(await get('Bearer nope', '/api/vps/1'), 'Token is malformed', 'Bearer realm="vps-sync", error="invalid_token", error_description="Token is malformed"');
   });
 });

@@ -88,6 +88,7 @@ describe('GET /api/vps/:id', () => {
     expect(res.status).toBe(404);
     expect(await errorBody(res)).toEqual({
       status: 'error',
+      code: 'not_found',
       message: 'VPS not found',
       errors: [],
       request_id: res.headers.get('X-Request-Id'),

@@ -1,9 +1,8 @@
 import { beforeEach, describe, expect, it } from 'vitest';
+import type { VpsCreate } from '../../src/contract';
 import type { Vps } from '../../src/store/types';
-import { createFingerprint } from '../../src/vps/fingerprint';
-import type { VpsCreate } from '../../src/vps/schema';
 import { freshUser } from './helpers';
-import { countedStore } from './round-trips';
+import { countedStore, storeWithWriteBetweenReadAndWrite } from './round-trips';
 
 /**
  * The store interface's contract, run against whichever store the suite is configured with
@@ -28,7 +27,7 @@ let lastExternal = 0;
 const freshExternalId = () => `contract-${Date.now()}-${++lastExternal}`;
 
 async function created(input: VpsCreate): Promise<Vps> {
-  const result = await store.create(input, await createFingerprint(input));
+  const result = await store.create(input);
   if (result.outcome !== 'created') throw new Error(`expected a new VPS, got ${result.outcome}`);
   return result.vps;
 }
@@ -84,10 +83,10 @@ describe('store.create', () => {
     const input = spec(user, { external_id: freshExternalId() });
     const first = await created(input);
     reset();
-    expect(await store.create(input, await createFingerprint(input))).toEqual({ outcome: 'replayed', vps: first, deleted: false });
+    expect(await store.create(input)).toEqual({ outcome: 'replayed', vps: first });
     expect(roundTrips()).toBe(2);
     const other = { ...input, name: 'other' };
-    expect(await store.create(other, await createFingerprint(other))).toEqual({ outcome: 'conflict', vps: first });
+    expect(await store.create(other)).toEqual({ outcome: 'conflict', vps: first });
     expect((await store.listForUser(user, { limit: 10 })).items).toEqual([first]);
   });
 
@@ -120,7 +119,7 @@ describe('store.update', () => {
     const result = await store.update({ id: vps.id }, { status: 'running', ram: 4096 });
     // D1 answers with UPDATE ... RETURNING; MySQL has no RETURNING, so PlanetScale needs a SELECT.
     expect(roundTrips()).toBe(kind === 'd1' ? 1 : 2);
-    expect(result).toEqual({ outcome: 'applied', vps: { ...vps, status: 'running', ram: 4096, updated_at: expect.any(Date) } });
+    expect(result).toEqual({ outcome: 'updated', vps: { ...vps, status: 'running', ram: 4096, updated_at: expect.any(Date) } });
     const updated = (result as { vps: Vps }).vps;
     expect(updated.updated_at.getTime()).toBeGreaterThan(vps.updated_at.getTime());
     expect(await store.get(user, vps.id)).toEqual(updated);
@@ -130,16 +129,16 @@ describe('store.update', () => {
     const externalId = freshExternalId();
     const vps = await created(spec(freshUser(), { external_id: externalId }));
     const result = await store.update({ external_id: externalId }, { status: 'stopped' });
-    expect(result).toMatchObject({ outcome: 'applied', vps: { id: vps.id, status: 'stopped' } });
+    expect(result).toMatchObject({ outcome: 'updated', vps: { id: vps.id, status: 'stopped' } });
   });
 
   it('applies only a newer version, and says why not otherwise', async () => {
     const vps = await created(spec(freshUser(), { version: 10 }));
     expect(await store.update({ id: vps.id }, { status: 'running' }, 10)).toMatchObject({ outcome: 'stale', vps: { status: 'creating', version: 10 } });
     expect(await store.update({ id: vps.id }, { status: 'running' }, 9)).toMatchObject({ outcome: 'stale', vps: { version: 10 } });
-    expect(await store.update({ id: vps.id }, { status: 'running' }, 11)).toMatchObject({ outcome: 'applied', vps: { status: 'running', version: 11 } });
+    expect(await store.update({ id: vps.id }, { status: 'running' }, 11)).toMatchObject({ outcome: 'updated', vps: { status: 'running', version: 11 } });
     // Without a version the last write wins and the stored version stays.
-    expect(await store.update({ id: vps.id }, { status: 'stopped' })).toMatchObject({ outcome: 'applied', vps: { status: 'stopped', version: 11 } });
+    expect(await store.update({ id: vps.id }, { status: 'stopped' })).toMatchObject({ outcome: 'updated', vps: { status: 'stopped', version: 11 } });
   });
 
   it('reports an unknown id as not found and a deleted one as deleted, changing nothing', async () => {
@@ -147,7 +146,7 @@ describe('store.update', () => {
     const vps = await created(spec(user));
     expect(await store.update({ id: 4_294_967_295 }, { status: 'running' })).toEqual({ outcome: 'not_found' });
     await store.delete({ id: vps.id });
-    expect(await store.update({ id: vps.id }, { status: 'running' })).toMatchObject({ outcome: 'deleted', vps: { status: 'creating' } });
+    expect(await store.update({ id: vps.id }, { status: 'running' })).toMatchObject({ outcome: 'already_deleted', vps: { status: 'creating' } });
     expect((await store.listForUser(user, { limit: 10 })).items).toEqual([]);
   });
 });
@@ -157,7 +156,7 @@ describe('store.delete', () => {
     const user = freshUser();
     const vps = await created(spec(user));
     reset();
-    expect(await store.delete({ id: vps.id })).toEqual({ outcome: 'deleted' });
+    expect(await store.delete({ id: vps.id })).toEqual({ outcome: 'deleted', vps: { id: vps.id } });
     expect(roundTrips()).toBe(1);
     expect(await store.get(user, vps.id)).toBeNull();
     expect(await store.delete({ id: vps.id })).toMatchObject({ outcome: 'already_deleted', vps: { id: vps.id } });
@@ -165,7 +164,7 @@ describe('store.delete', () => {
 
     const versioned = await created(spec(user, { version: 5 }));
     expect(await store.delete({ id: versioned.id }, 5)).toMatchObject({ outcome: 'stale', vps: { id: versioned.id } });
-    expect(await store.delete({ id: versioned.id }, 6)).toEqual({ outcome: 'deleted' });
+    expect(await store.delete({ id: versioned.id }, 6)).toEqual({ outcome: 'deleted', vps: { id: versioned.id } });
   });
 });
 
@@ -221,5 +220,54 @@ describe('store.reconcile', () => {
     expect(roundTrips()).toBe(kind === 'd1' ? 2 : 5);
     expect(result).toEqual(dry);
     expect((await store.listForUser(user, { limit: 100 })).items).toHaveLength(50);
+  });
+
+  it('never overwrites nor loses a write that lands between its read and its write, and counts only what it changed', async () => {
+    const user = freshUser();
+    const prefix = freshExternalId();
+    const kept = await created(spec(user, { external_id: `${prefix}-kept`, version: 10 }));
+    const dropped = await created(spec(user, { external_id: `${prefix}-dropped`, version: 10 }));
+    const fresh = `${prefix}-fresh`;
+
+    // Another connection writes while the reconcile is between its read and its write: a newer
+    // update of the VPS it plans to update, one of the VPS it plans to delete (its list says
+    // version 50, older than that write), and a create of the VPS it plans to create.
+    const { store: racing, settled } = storeWithWriteBetweenReadAndWrite(() =>
+      Promise.all([
+        store.update({ id: kept.id }, { name: 'concurrent' }, 100),
+        store.update({ id: dropped.id }, { name: 'concurrent' }, 100),
+        store.create(spec(user, { external_id: fresh, name: 'concurrent', version: 100 })),
+      ]),
+    );
+    const result = await racing.reconcile(user, [item(`${prefix}-kept`, { name: 'from-reconcile', version: 20 }), item(fresh, { name: 'from-reconcile', version: 20 })], {
+      dryRun: false,
+      version: 50,
+    });
+    const [keptUpdate, droppedUpdate, freshCreate] = await settled();
+
+    const live = new Map((await store.listForUser(user, { limit: 10 })).items.map((v) => [v.external_id, v]));
+    const skipped = new Map(result.skipped.map((s) => [s.external_id, s.reason]));
+    // Every concurrent write that was answered as applied is what the panel holds now.
+    if (keptUpdate.outcome === 'updated') expect(live.get(`${prefix}-kept`)).toMatchObject({ name: 'concurrent', version: 100 });
+    if (droppedUpdate.outcome === 'updated') expect(live.get(`${prefix}-dropped`)).toMatchObject({ name: 'concurrent', version: 100 });
+    if (freshCreate.outcome === 'created') expect(live.get(fresh)).toMatchObject({ name: 'concurrent', version: 100 });
+    // The reconcile counts exactly the writes it made; what it did not make it reports as skipped.
+    expect(result.counts.updated + (skipped.has(`${prefix}-kept`) ? 1 : 0)).toBe(1);
+    expect(result.counts.deleted + (skipped.has(`${prefix}-dropped`) ? 1 : 0)).toBe(1);
+    expect(result.counts.created + (skipped.has(fresh) ? 1 : 0)).toBe(1);
+    expect(live.has(`${prefix}-dropped`)).toBe(result.counts.deleted === 0);
+
+    if (kind === 'd1') {
+      // No locking read on D1: the concurrent writes land first and win.
+      expect([keptUpdate.outcome, droppedUpdate.outcome, freshCreate.outcome]).toEqual(['updated', 'updated', 'created']);
+      expect(result.counts).toMatchObject({ created: 0, updated: 0, deleted: 0, skipped: 3 });
+      expect([...skipped.values()]).toEqual(['changed_during_reconcile', 'changed_during_reconcile', 'changed_during_reconcile']);
+    } else {
+      // PlanetScale's locking read makes the concurrent writes wait for the reconcile's COMMIT.
+      expect(result.counts).toMatchObject({ created: 1, updated: 1, deleted: 1, skipped: 0 });
+      expect(keptUpdate.outcome).toBe('updated');
+      expect(droppedUpdate.outcome).toBe('already_deleted');
+      expect(freshCreate.outcome).toBe('conflict');
+    }
   });
 });

@@ -27,6 +27,7 @@ describe('POST /api/vps/sync authentication', () => {
     expect(res.headers.get('WWW-Authenticate')).toBe(API_KEY_CHALLENGE);
     expect(await errorBody(res)).toEqual({
       status: 'error',
+      code: 'unauthorized',
       message,
       errors: [],
       request_id: res.headers.get('X-Request-Id'),
@@ -65,6 +66,7 @@ describe('POST /api/vps/sync with a misconfigured key fails closed', () => {
       expect(res.status).toBe(500);
       expect(await errorBody(res)).toEqual({
         status: 'error',
+        code: 'misconfigured',
         message: 'Server misconfigured',
         errors: [],
         request_id: res.headers.get('X-Request-Id'),

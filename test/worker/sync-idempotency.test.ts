@@ -1,13 +1,12 @@
 import { createExecutionContext, createScheduledController, waitOnExecutionContext } from 'cloudflare:test';
 import { env } from 'cloudflare:workers';
 import { describe, expect, it, vi } from 'vitest';
-import { canonicalJson, sha256Hex } from '../../src/digest';
-import { ANSWER_TTL_MS, IN_FLIGHT_LEASE_MS } from '../../src/idempotency/states';
+import { ANSWER_TTL_MS, canonicalJson, IN_FLIGHT_LEASE_MS, sha256Hex } from '../../src/contract';
 import worker from '../../src/index';
-import { idempotencyStoreFor } from '../../src/store/select';
+import { countedStores } from './round-trips';
 import { errorBody, freshUser, listAs, sync, validVps } from './helpers';
 
-const store = idempotencyStoreFor(env);
+const store = countedStores().stores.idempotency;
 let lastKey = 0;
 const freshKey = () => `idem-${Date.now()}-${++lastKey}`;
 const countFor = async (user: number) => (await (await listAs(user)).json<{ vps: unknown[] }>()).vps.length;
@@ -57,6 +56,7 @@ describe('Idempotency-Key on sync', () => {
     expect(res.status).toBe(422);
     expect(await errorBody(res)).toEqual({
       status: 'error',
+      code: 'idempotency_key_reused',
       message: 'Idempotency-Key was already used with a different request body',
       errors: [{ field: 'Idempotency-Key', message: 'already used with a different request body' }],
       request_id: res.headers.get('X-Request-Id'),

@@ -47,6 +47,7 @@ describe('external_id: a retried create never duplicates', () => {
     expect(res.status).toBe(409);
     expect(await errorBody(res)).toEqual({
       status: 'error',
+      code: 'external_id_conflict',
       message: `external_id "${externalId}" already belongs to VPS ${original.vps.id} with different data; send an update to change it`,
       errors: [{ field: 'vps.external_id', message: 'already used with a different payload' }],
       request_id: res.headers.get('X-Request-Id'),

@@ -42,6 +42,7 @@ describe('sync update', () => {
     expect(res.status).toBe(404);
     expect(await errorBody(res)).toEqual({
       status: 'error',
+      code: 'not_found',
       message: 'VPS 4000000000 not found',
       errors: [{ field: 'vps.id', message: 'no such VPS' }],
       request_id: res.headers.get('X-Request-Id'),

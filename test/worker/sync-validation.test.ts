@@ -17,6 +17,7 @@ describe('sync body checks', () => {
     expect(res.status).toBe(415);
     expect(await errorBody(res)).toEqual({
       status: 'error',
+      code: 'unsupported_media_type',
       message: 'Content-Type must be application/json',
       errors: [],
       request_id: res.headers.get('X-Request-Id'),
@@ -93,6 +94,7 @@ describe('sync create validation', () => {
     expect(res.status).toBe(400);
     expect(body).toEqual({
       status: 'error',
+      code: 'validation_failed',
       message: 'Validation failed',
       errors: expect.arrayContaining([
         { field: 'vps.user_id', message: 'must be an integer' },

@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   VpsSyncAuthError,
   VpsSyncConflictError,
+  VpsSyncIdempotencyError,
   VpsSyncNotFoundError,
   VpsSyncValidationError,
   createVpsSyncClient,
@@ -87,8 +88,8 @@ describe('sync client against the Worker', () => {
     const client = panel();
     await client.createVps(order(104, 'order-4'), { idempotencyKey: 'key-104' });
     const error = await client.createVps(order(104, 'order-5'), { idempotencyKey: 'key-104' }).catch((e: unknown) => e);
-    expect(error).toBeInstanceOf(VpsSyncConflictError);
-    expect(error).toMatchObject({ status: 422 });
+    expect(error).toBeInstanceOf(VpsSyncIdempotencyError);
+    expect(error).toMatchObject({ status: 422, code: 'idempotency_key_reused' });
   });
 
   it("surfaces the server's 400 field list, the same as the local check gives", async () => {

@@ -1,4 +1,4 @@
-import type { FetchInit, FetchLike } from '../../../client/index.ts';
+import type { ErrorCode, FetchInit, FetchLike } from '../../../client/index.ts';
 
 /** What the fake server does for one request: answer, fail like a dropped connection, or never answer. */
 export type Step = { status: number; body?: unknown; headers?: Record<string, string> } | Error | 'hang';
@@ -59,8 +59,15 @@ export const synced = (status = 201, vps: object = WIRE_VPS, outcome = status ==
   body: { status: 'success', message: 'VPS synced successfully', applied: ['created', 'updated', 'deleted'].includes(outcome), outcome, vps },
 });
 
-export const failed = (status: number, message: string, headers?: Record<string, string>, errors: object[] = []): Step => ({
+/** An error answer in the API's envelope; `code: null` plays a proxy's own error (no code). */
+export const failed = (
+  status: number,
+  code: ErrorCode | null,
+  message: string,
+  headers?: Record<string, string>,
+  errors: object[] = [],
+): Step => ({
   status,
   headers: { 'X-Request-Id': `req-${status}`, ...headers },
-  body: { status: 'error', message, errors, request_id: `req-${status}` },
+  body: code === null ? { message } : { status: 'error', code, message, errors, request_id: `req-${status}` },
 });

@@ -3,6 +3,7 @@ import {
   VpsSyncAuthError,
   VpsSyncConflictError,
   VpsSyncError,
+  VpsSyncIdempotencyError,
   VpsSyncMisconfiguredError,
   VpsSyncNotFoundError,
   VpsSyncUnavailableError,
@@ -16,7 +17,7 @@ const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{1
 describe('retries', () => {
   it('retries a 503, 502, 429, network error and timeout, then returns the success', async () => {
     const { client, calls, waits, retries } = clientWith(
-      [failed(503, 'x'), failed(502, 'Bad gateway'), failed(429, 'Slow down'), new TypeError('fetch failed'), 'hang', synced()],
+      [failed(503, 'database_unavailable', 'x'), failed(502, null, 'Bad gateway'), failed(429, null, 'Slow down'), new TypeError('fetch failed'), 'hang', synced()],
       { retry: { maxAttempts: 6 }, timeoutMs: 20 },
     );
     const result = await client.createVps(CREATE);
@@ -31,8 +32,8 @@ describe('retries', () => {
 
   it('honours Retry-After in seconds, capped by maxDelayMs', async () => {
     const { client, waits } = clientWith([
-      failed(503, 'Database temporarily unavailable, retry later', { 'Retry-After': '5' }),
-      failed(429, 'Too many requests', { 'Retry-After': '120' }),
+      failed(503, 'database_unavailable', 'Database temporarily unavailable, retry later', { 'Retry-After': '5' }),
+      failed(429, null, 'Too many requests', { 'Retry-After': '120' }),
       synced(),
     ]);
     await client.createVps(CREATE);
@@ -40,56 +41,71 @@ describe('retries', () => {
   });
 
   it('honours Retry-After as an HTTP-date', async () => {
-    const { client, waits } = clientWith([failed(429, 'Too many requests', { 'Retry-After': new Date(NOW + 3000).toUTCString() }), synced()]);
+    const { client, waits } = clientWith([failed(429, null, 'Too many requests', { 'Retry-After': new Date(NOW + 3000).toUTCString() }), synced()]);
     await client.createVps(CREATE);
     expect(waits).toEqual([3000]);
   });
 
-  it('retries a 409 with Retry-After (the same key still in flight), not an external_id clash', async () => {
-    const inFlight = failed(409, 'A request with this Idempotency-Key is still in progress; retry later', { 'Retry-After': '1' });
+  it('retries idempotency_key_in_use (the same key still in flight), not an external_id clash', async () => {
+    const inFlight = failed(409, 'idempotency_key_in_use', 'A request with this Idempotency-Key is still in progress; retry later', { 'Retry-After': '1' });
     const { client, calls, waits } = clientWith([inFlight, synced()]);
     await client.createVps(CREATE);
     expect(calls).toHaveLength(2);
     expect(waits).toEqual([1000]);
     expect(calls[0]?.idempotencyKey).toBe(calls[1]?.idempotencyKey);
 
-    const clash = clientWith([failed(409, 'external_id "order-42" already belongs to VPS 7 with different data'), synced()]);
+    const clash = clientWith([failed(409, 'external_id_conflict', 'external_id "order-42" already belongs to VPS 7 with different data'), synced()]);
     await expect(clash.client.createVps(CREATE)).rejects.toBeInstanceOf(VpsSyncConflictError);
     expect(clash.calls).toHaveLength(1);
   });
 
   it('retries a 500 that is not a misconfiguration', async () => {
-    const { client, calls } = clientWith([failed(500, 'Internal server error'), synced()]);
+    const { client, calls } = clientWith([failed(500, 'internal', 'Internal server error'), synced()]);
     await client.createVps(CREATE);
     expect(calls).toHaveLength(2);
   });
 
   const final = [
-    [400, VpsSyncValidationError],
-    [401, VpsSyncAuthError],
-    [404, VpsSyncNotFoundError],
-    [409, VpsSyncConflictError],
-    [413, VpsSyncError],
-    [415, VpsSyncError],
-    [422, VpsSyncConflictError],
+    [400, 'validation_failed', VpsSyncValidationError],
+    [400, 'malformed_body', VpsSyncValidationError],
+    [401, 'unauthorized', VpsSyncAuthError],
+    [404, 'not_found', VpsSyncNotFoundError],
+    [409, 'external_id_conflict', VpsSyncConflictError],
+    [413, 'payload_too_large', VpsSyncError],
+    [415, 'unsupported_media_type', VpsSyncError],
+    [422, 'idempotency_key_reused', VpsSyncIdempotencyError],
+    [500, 'misconfigured', VpsSyncMisconfiguredError],
   ] as const;
-  it.each(final)('does not retry %i', async (status, type) => {
-    const { client, calls, waits } = clientWith([failed(status, `refused ${status}`), synced()]);
+  it.each(final)('does not retry %i %s', async (status, code, type) => {
+    const { client, calls, waits } = clientWith([failed(status, code, `refused ${status}`), synced()]);
     const error = await client.createVps(CREATE).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(type);
-    expect(error).toMatchObject({ status, message: `refused ${status}`, requestId: `req-${status}` });
+    expect(error).toMatchObject({ status, code, message: `refused ${status}`, requestId: `req-${status}` });
     expect(calls).toHaveLength(1);
     expect(waits).toEqual([]);
   });
 
-  it('does not retry 500 "Server misconfigured": only a deployment fixes it', async () => {
-    const { client, calls } = clientWith([failed(500, 'Server misconfigured'), synced()]);
-    await expect(client.createVps(CREATE)).rejects.toBeInstanceOf(VpsSyncMisconfiguredError);
-    expect(calls).toHaveLength(1);
+  it('decides on the code alone, never on the message or on which headers came', async () => {
+    // In flight without Retry-After: still retried.
+    const inFlight = clientWith([failed(409, 'idempotency_key_in_use', 'busy'), synced()]);
+    await inFlight.client.createVps(CREATE);
+    expect(inFlight.calls).toHaveLength(2);
+    // A misconfiguration worded otherwise: still final.
+    const misconfigured = clientWith([failed(500, 'misconfigured', 'Some other words'), synced()]);
+    await expect(misconfigured.client.createVps(CREATE)).rejects.toBeInstanceOf(VpsSyncMisconfiguredError);
+    expect(misconfigured.calls).toHaveLength(1);
+    // The old misconfiguration message under an outage's code: retried.
+    const outage = clientWith([failed(503, 'database_unavailable', 'Server misconfigured'), synced()]);
+    await outage.client.createVps(CREATE);
+    expect(outage.calls).toHaveLength(2);
+    // A clash that happens to carry Retry-After: still final.
+    const clash = clientWith([failed(409, 'external_id_conflict', 'clash', { 'Retry-After': '1' }), synced()]);
+    await expect(clash.client.createVps(CREATE)).rejects.toBeInstanceOf(VpsSyncConflictError);
+    expect(clash.calls).toHaveLength(1);
   });
 
   it('gives up after maxAttempts with VpsSyncUnavailableError keeping the last failure', async () => {
-    const { client, calls, waits } = clientWith([failed(503, 'Database temporarily unavailable, retry later')]);
+    const { client, calls, waits } = clientWith([failed(503, 'database_unavailable', 'Database temporarily unavailable, retry later')]);
     const error = await client.createVps(CREATE).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(VpsSyncUnavailableError);
     const unavailable = error as VpsSyncUnavailableError;
@@ -112,7 +128,7 @@ describe('retries', () => {
 
   it('stops at once when the caller aborts, even between attempts', async () => {
     const controller = new AbortController();
-    const { client, calls } = clientWith([failed(503, 'x')], {
+    const { client, calls } = clientWith([failed(503, 'database_unavailable', 'x')], {
       sleep: async () => controller.abort(new Error('shutting down')),
     });
     await expect(client.createVps(CREATE, { signal: controller.signal })).rejects.toThrow('shutting down');
@@ -130,7 +146,7 @@ describe('retries', () => {
 
 describe('Idempotency-Key', () => {
   it('is one random UUID per call, the same on each of its attempts', async () => {
-    const { client, calls } = clientWith([failed(503, 'x'), failed(503, 'x'), synced(), synced(200)]);
+    const { client, calls } = clientWith([failed(503, 'database_unavailable', 'x'), failed(503, 'database_unavailable', 'x'), synced(), synced(200)]);
     await client.createVps(CREATE);
     await client.updateStatus({ id: 7 }, 'running');
     const keys = calls.map((c) => c.idempotencyKey);
@@ -141,7 +157,7 @@ describe('Idempotency-Key', () => {
   });
 
   it("is the caller's own when given", async () => {
-    const { client, calls, retries } = clientWith([failed(502, 'x'), synced()]);
+    const { client, calls, retries } = clientWith([failed(502, null, 'x'), synced()]);
     await client.createVps(CREATE, { idempotencyKey: 'order-42-create' });
     expect(calls.map((c) => c.idempotencyKey)).toEqual(['order-42-create', 'order-42-create']);
     expect(retries[0]?.idempotencyKey).toBe('order-42-create');

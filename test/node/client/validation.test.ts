@@ -79,7 +79,7 @@ describe('local validation, with the Worker schemas, before anything is sent', (
 describe("the server's refusals", () => {
   it('surface as VpsSyncValidationError with the server field list when local checks are off', async () => {
     const serverErrors = [{ field: 'vps.cpu', message: 'must be an integer between 1 and 1024' }];
-    const { client, calls } = clientWith([failed(400, 'Validation failed', {}, serverErrors)], { validate: false });
+    const { client, calls } = clientWith([failed(400, 'validation_failed', 'Validation failed', {}, serverErrors)], { validate: false });
     const error = (await client.createVps({ ...CREATE, cpu: 0 }).catch((e: unknown) => e)) as VpsSyncValidationError;
     expect(calls).toHaveLength(1);
     expect(calls[0]?.body).toMatchObject({ vps: { cpu: 0 } });

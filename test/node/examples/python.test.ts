@@ -80,6 +80,7 @@ describe('examples/python/vps_sync.py', () => {
     expect(invalid).toMatchObject({ code: 1, stdout: '' });
     expect(JSON.parse(invalid.stderr)).toMatchObject({
       status: 'error',
+      code: 'validation_failed',
       message: 'Validation failed',
       errors: [{ field: 'vps.cpu', message: 'must be an integer between 1 and 1024' }],
     });
