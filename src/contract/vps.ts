@@ -22,11 +22,23 @@ const codePoints = (s: string) => {
   return n;
 };
 
+/** A UTF-16 surrogate without its pair: not a Unicode character, and no database stores it faithfully. */
+const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
+/** C0 controls, DEL and C1 controls (U+0080..U+009F). */
+const CONTROL = /[\u0000-\u001f\u007f-\u009f]/;
+
+/**
+ * Text the panel shows as it was sent, on every store: well-formed Unicode, no control
+ * characters, no U+FEFF (PlanetScale's driver drops it at the start of a value, so it could not
+ * be kept exactly), at most `max` code points.
+ */
 const text = (max: number) =>
   z.string().check(
+    z.refine((s) => !LONE_SURROGATE.test(s), 'must be valid Unicode text (it contains a lone surrogate)'),
     z.refine((s) => /\S/.test(s), 'must not be empty'),
     z.refine((s) => codePoints(s) <= max, `must be at most ${max} characters`),
-    z.refine((s) => !/[\u0000-\u001f\u007f]/.test(s), 'must not contain control characters'),
+    z.refine((s) => !CONTROL.test(s), 'must not contain control characters'),
+    z.refine((s) => !s.includes('\ufeff'), 'must not contain U+FEFF (byte order mark)'),
     // For the JSON Schema (OpenAPI): its maxLength counts code points too, so it says the same.
     z.meta({ minLength: 1, maxLength: max, pattern: '\\S' }),
   );
