@@ -15,7 +15,7 @@ export default defineConfig(async () => {
           plugins: [
             cloudflareTest({
               wrangler: { configPath: './wrangler.toml' },
-              miniflare: { bindings: { ...TEST_BINDINGS, TEST_MIGRATIONS: migrations } },
+              miniflare: { bindings: { ...TEST_BINDINGS, TEST_MIGRATIONS: migrations, FUZZ_SEED: process.env.FUZZ_SEED ?? '' } },
             }),
           ],
           test: {

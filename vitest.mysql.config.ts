@@ -20,7 +20,7 @@ export default defineConfig(async () => {
               miniflare: {
                 bindings: {
                   ...TEST_BINDINGS,
-                  TEST_MIGRATIONS: migrations,
+                  TEST_MIGRATIONS: migrations, FUZZ_SEED: process.env.FUZZ_SEED ?? '',
                   DATABASE_URL: inject('psUrl'),
                   DATABASE_TIMEOUT_MS: '1000',
                   TEST_SUITE: 'planetscale',

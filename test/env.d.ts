@@ -12,6 +12,8 @@ declare global {
       TEST_MIGRATIONS: D1Migration[];
       /** 'planetscale' in vitest.mysql.config.ts, where DATABASE_URL points at the local endpoint. */
       TEST_SUITE?: string;
+      /** Replays a fuzz run (test/worker/fuzz.test.ts) with this seed. */
+      FUZZ_SEED?: string;
     }
   }
 }

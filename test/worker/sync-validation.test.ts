@@ -41,6 +41,39 @@ describe('sync body checks', () => {
     expect((await errorBody(res)).message).toBe(message);
   });
 
+  it('answers 400 malformed_body for bytes that are not UTF-8, and stores nothing', async () => {
+    const user = freshUser();
+    const json = JSON.stringify({ action: 'create', vps: validVps(user, { name: 'NAME' }) });
+    const [before, after] = json.split('NAME') as [string, string];
+    const bytes = new Uint8Array([...new TextEncoder().encode(`${before}ab`), 0xff, 0xfe, ...new TextEncoder().encode(`cd${after}`)]);
+    const res = await call('/api/vps/sync', { ...syncRequest(''), body: bytes });
+    expect(res.status).toBe(400);
+    expect(await errorBody(res)).toEqual({
+      status: 'error',
+      code: 'malformed_body',
+      message: 'Request body is not valid UTF-8',
+      errors: [],
+      request_id: res.headers.get('X-Request-Id'),
+    });
+    expect((await (await listAs(user)).json<{ vps: unknown[] }>()).vps).toEqual([]);
+  });
+
+  it('answers 400 for a body nested thousands of levels deep, with or without an Idempotency-Key, every time', async () => {
+    const deep = `{"action":"create","vps":${'['.repeat(10_000)}${']'.repeat(10_000)}}`;
+    const attempts: Record<string, string>[] = [{}, { 'Idempotency-Key': 'deep-body-key' }, { 'Idempotency-Key': 'deep-body-key' }];
+    for (const headers of attempts) {
+      const res = await sync(deep, headers);
+      expect(res.status).toBe(400);
+      expect(await errorBody(res)).toMatchObject({ code: 'validation_failed', errors: [{ field: 'vps', message: 'must be a JSON object' }] });
+    }
+  });
+
+  it('drops a leading byte order mark of the body itself (RFC 8259), not of the values', async () => {
+    const user = freshUser();
+    const res = await sync(`\ufeff${JSON.stringify({ action: 'create', vps: validVps(user) })}`);
+    expect(res.status).toBe(201);
+  });
+
   it('answers 413 for a body over 64 KiB, whatever it contains', async () => {
     const vps = validVps(freshUser(), { padding: 'x'.repeat(64 * 1024) });
     const res = await sync({ action: 'create', vps });
@@ -136,6 +169,13 @@ describe('sync create validation', () => {
     ['os', 'y'.repeat(101), 'must be at most 100 characters'],
     ['name', '   ', 'must not be empty'],
     ['name', 'bad\nname', 'must not contain control characters'],
+    ['name', 'next\u0085line', 'must not contain control characters'],
+    ['os', 'csi\u009b31m', 'must not contain control characters'],
+    ['os', 'del\u007f', 'must not contain control characters'],
+    ['name', 'x\ud800y', 'must be valid Unicode text (it contains a lone surrogate)'],
+    ['os', '\udc00tail', 'must be valid Unicode text (it contains a lone surrogate)'],
+    ['name', '\ufeffname', 'must not contain U+FEFF (byte order mark)'],
+    ['os', 'mid\ufeffdle', 'must not contain U+FEFF (byte order mark)'],
   ])('rejects %s = %j', async (field, value, message) => {
     const { res, body } = await refusedCreate({ [field]: value });
     expect(res.status).toBe(400);
