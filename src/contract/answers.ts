@@ -3,10 +3,10 @@
  * together they are the contract the OpenAPI document is generated from (scripts/openapi/).
  */
 import * as z from 'zod/mini';
-import { ERROR_CODE_LIST } from './error-codes';
-import { BOUNDS, VERSION } from './fields';
-import { RECONCILE_SKIP_REASONS, SYNC_OUTCOMES } from './outcomes';
-import { externalId, hypervisor, userId, vpsId, vpsStatus } from './vps';
+import { ERROR_CODE_LIST } from './error-codes.js';
+import { BOUNDS, VERSION } from './fields.js';
+import { RECONCILE_SKIP_REASONS, SYNC_OUTCOMES } from './outcomes.js';
+import { externalId, hypervisor, userId, vpsId, vpsStatus } from './vps.js';
 
 const timestamp = z.iso.datetime();
 const count = z.int().check(z.gte(0));

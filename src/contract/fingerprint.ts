@@ -1,5 +1,5 @@
-import { canonicalJson, sha256Hex } from './digest';
-import type { VpsCreate } from './vps';
+import { canonicalJson, sha256Hex } from './digest.js';
+import type { VpsCreate } from './vps.js';
 
 /**
  * Identifies a create payload, so that a create repeated for the same external_id can be told

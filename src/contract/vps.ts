@@ -4,7 +4,7 @@
  * with these schemas and nothing else. zod/mini keeps the Worker bundle small.
  */
 import * as z from 'zod/mini';
-import { BOUNDS, EXTERNAL_ID, HYPERVISORS, LIST_LIMIT, MAX_LENGTH, MAX_RECONCILE_ITEMS, VERSION, VPS_STATUSES } from './fields';
+import { BOUNDS, EXTERNAL_ID, HYPERVISORS, LIST_LIMIT, MAX_LENGTH, MAX_RECONCILE_ITEMS, VERSION, VPS_STATUSES } from './fields.js';
 
 const boundedInt = ({ min, max }: { min: number; max: number }) => {
   const range = `must be an integer between ${min} and ${max}`;
