@@ -25,7 +25,7 @@ export async function buildClient(): Promise<void> {
     logLevel: 'warning',
   });
   // The client imports the Worker's schemas from src/, so tsc lays the declarations out from the
-  // repository root (types/client/, types/src/vps/); index.d.ts is the entry that package.json names.
+  // repository root (types/client/, types/src/contract/); index.d.ts is the entry that package.json names.
   await promisify(execFile)(
     resolve(root, 'node_modules/.bin/tsc'),
     ['-p', 'client', '--noEmit', 'false', '--declaration', '--emitDeclarationOnly', '--outDir', resolve(outdir, 'types')],

@@ -23,12 +23,18 @@ export function createApp({ stores }: AppOptions = {}) {
   const app = new Hono<AppEnv>();
 
   app.use(requestId());
-  app.use(withConfig());
-  app.use('/api/*', async function apiHeaders(c, next) {
+  app.use(async function securityHeaders(c, next) {
     await next();
-    // Answers are per-user or per-event: never cache them, never let a browser sniff them.
-    c.header('Cache-Control', 'no-store');
+    // Every answer, errors and /health included: JSON is never sniffed as something else, and
+    // no URL leaks to another site through Referer.
     c.header('X-Content-Type-Options', 'nosniff');
+    c.header('Referrer-Policy', 'no-referrer');
+  });
+  app.use(withConfig());
+  app.use('/api/*', async function noStore(c, next) {
+    await next();
+    // Answers are per-user or per-event: never cache them.
+    c.header('Cache-Control', 'no-store');
   });
   app.use('/api/*', withStores(stores));
 

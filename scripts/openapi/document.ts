@@ -8,6 +8,7 @@ import {
   answers,
   BOUNDS,
   ERROR_CODES,
+  HYPERVISORS,
   IDEMPOTENCY_KEY_PATTERN,
   LIST_LIMIT,
   MAX_SYNC_BODY_BYTES,
@@ -16,6 +17,7 @@ import {
   vpsCreate,
   vpsDelete,
   vpsUpdate,
+  VPS_STATUSES,
 } from '../../src/contract/index.ts';
 
 type JsonSchema = Record<string, unknown>;
@@ -35,6 +37,8 @@ function componentSchemas(schemas: Record<string, z.ZodMiniType>, io: 'input' | 
   // Components are embedded in the document: no per-schema dialect or identifier.
   return Object.fromEntries(Object.entries(out).map(([id, { $schema: _s, $id: _i, ...schema }]) => [id, schema]));
 }
+
+const commaListPattern = (values: readonly string[]) => `^(${values.join('|')})(,(${values.join('|')}))*$`;
 
 const json = (schema: JsonSchema, description: string) => ({ description, content: { 'application/json': { schema } } });
 const error = (description: string) => json(ref('Error'), description);
@@ -166,10 +170,24 @@ export function buildOpenApiDocument(): JsonSchema {
           parameters: [
             { name: 'limit', in: 'query', required: false, schema: { type: 'integer', minimum: 1, maximum: LIST_LIMIT.max, default: LIST_LIMIT.default } },
             { name: 'cursor', in: 'query', required: false, description: 'next_cursor of the previous page.', schema: { type: 'string' } },
+            {
+              name: 'status',
+              in: 'query',
+              required: false,
+              description: `Only VPS in these statuses: one value or a comma-separated list of ${VPS_STATUSES.join(', ')}.`,
+              schema: { type: 'string', pattern: commaListPattern(VPS_STATUSES) },
+            },
+            {
+              name: 'hypervisor',
+              in: 'query',
+              required: false,
+              description: `Only VPS on these hypervisors: one value or a comma-separated list of ${HYPERVISORS.join(', ')}.`,
+              schema: { type: 'string', pattern: commaListPattern(HYPERVISORS) },
+            },
           ],
           responses: {
             '200': json(ref('VpsList'), 'One page of VPS.'),
-            '400': error('Bad limit or cursor.'),
+            '400': error('Bad limit, cursor, status or hypervisor; an unknown or repeated query parameter (validation_failed).'),
             ...bearerErrors,
             '405': error('Method not allowed (Allow: GET).'),
             ...commonErrors,

@@ -142,9 +142,24 @@ export type ReconcileItem = z.output<typeof reconcileItem>;
 export type ReconcileRequest = z.output<typeof reconcileRequest>;
 export type SyncRequest = z.output<typeof syncRequest>;
 
-/** GET /api/vps query. Other parameters (a `user_id` above all) are ignored: the owner is the token's. */
+/** A listing filter: one value, or several separated by commas (`status=running,stopped`). */
+const filterList = <T extends string>(values: readonly [T, ...T[]]) => {
+  const allowed: readonly string[] = values;
+  const message = `must be one or more of ${values.join(', ')}, separated by commas`;
+  return z.optional(
+    z.pipe(
+      z.string().check(z.refine((s) => s.split(',').every((v) => allowed.includes(v)), message)),
+      z.transform((s) => [...new Set(s.split(','))] as T[]),
+    ),
+  );
+};
+
+/**
+ * GET /api/vps query. Any other parameter (a `user_id` above all: the owner is the token's) is
+ * refused, as unknown body fields are.
+ */
 const limitMessage = `must be an integer between 1 and ${LIST_LIMIT.max}`;
-export const listQuery = z.object({
+export const listQuery = z.strictObject({
   limit: z._default(
     z.pipe(
       z.string().check(z.regex(/^\d{1,4}$/, limitMessage)),
@@ -153,4 +168,7 @@ export const listQuery = z.object({
     LIST_LIMIT.default,
   ),
   cursor: z.optional(z.string().check(z.regex(/^[A-Za-z0-9_-]{1,32}$/, 'is not a cursor from a previous page'))),
+  status: filterList(VPS_STATUSES),
+  hypervisor: filterList(HYPERVISORS),
 });
+export type ListQuery = z.output<typeof listQuery>;

@@ -14,10 +14,20 @@ const panelCors = cors({
     return allowed.includes(origin) ? origin : null;
   },
   allowMethods: ['GET'],
-  allowHeaders: ['Authorization'],
+  // What a browser's fetch wrapper sends: the token, a JSON Content-Type, a request id to correlate.
+  allowHeaders: ['Authorization', 'Content-Type', 'X-Request-Id'],
   exposeHeaders: ['X-Request-Id'],
   maxAge: 600,
 });
+
+/** Each query parameter once: a repeated one is refused rather than silently taking one of its values. */
+function singleValued(queries: Record<string, string[]>): Record<string, string> {
+  const repeated = Object.entries(queries).filter(([, values]) => values.length > 1);
+  if (repeated.length) {
+    throw validationError(repeated.map(([field]) => ({ field, message: 'must be given once (list values with commas)' })));
+  }
+  return Object.fromEntries(Object.entries(queries).map(([key, [value]]) => [key, value ?? '']));
+}
 
 const methodNotAllowed = () => {
   throw new ApiError('method_not_allowed', 'Method not allowed; use GET', { headers: { Allow: 'GET' } });
@@ -28,11 +38,11 @@ export const readRoutes = new Hono<AppEnv>()
   .use('/', panelCors)
   .use('/:id{[0-9]+}', panelCors)
   .get('/', bearerAuth(), async (c) => {
-    const { limit, cursor } = parseOrThrow(listQuery, c.req.query());
+    const { limit, cursor, status, hypervisor } = parseOrThrow(listQuery, singleValued(c.req.queries()));
     const before = cursor === undefined ? undefined : decodeCursor(cursor);
     if (before === null) throw validationError([{ field: 'cursor', message: 'is not a cursor from a previous page' }]);
 
-    const page = await c.get('store').listForUser(c.get('userId'), { limit, before });
+    const page = await c.get('store').listForUser(c.get('userId'), { limit, before, status, hypervisor });
     return c.json({ status: 'success', vps: page.items, next_cursor: page.next === null ? null : encodeCursor(page.next) });
   })
   .get('/:id{[0-9]+}', bearerAuth(), async (c) => {

@@ -45,6 +45,13 @@ export type DeleteResult =
   | { outcome: Extract<SyncOutcome, 'already_deleted' | 'stale'>; vps: Vps }
   | { outcome: 'not_found' };
 
+export interface ListOptions {
+  limit: number;
+  before?: number;
+  status?: VpsStatus[];
+  hypervisor?: Hypervisor[];
+}
+
 export interface ListPage {
   items: Vps[];
   /** Id of the last item when more follow; pass it back as `before` for the next page. */
@@ -70,8 +77,11 @@ export interface VpsStore {
   delete(ref: VpsRef, version?: number): Promise<DeleteResult>;
   /** The owner's live VPS with that id; null for a missing, deleted or someone else's VPS. */
   get(userId: number, id: number): Promise<Vps | null>;
-  /** The owner's live VPS, newest first, `limit` at most, strictly older than `before` when given. */
-  listForUser(userId: number, page: { limit: number; before?: number }): Promise<ListPage>;
+  /**
+   * The owner's live VPS, newest first, `limit` at most, strictly older than `before` when
+   * given, and only of the given statuses and hypervisors when those are given.
+   */
+  listForUser(userId: number, page: ListOptions): Promise<ListPage>;
   /**
    * Makes the user's VPS equal `items` (by external_id), atomically; `dryRun` only counts.
    * `version`: the list's own stamp; VPS written at least that recently are not deleted.

@@ -18,6 +18,27 @@ describe('every response', () => {
     expect(ok.headers.get('X-Request-Id')).not.toBe(missing.headers.get('X-Request-Id'));
   });
 
+  it('carries nosniff and no-referrer everywhere: success, error, /health, /openapi.json, preflight', async () => {
+    const token = await tokenFor(freshUser());
+    const answers = [
+      await call('/health'),
+      await call('/openapi.json'),
+      await call('/nope'),
+      await call('/api/vps', { headers: { Authorization: `Bearer ${token}` } }),
+      await call('/api/vps'),
+      await call('/api/vps/sync', { method: 'GET' }),
+      await call('/api/vps', { method: 'OPTIONS', headers: { Origin: 'https://panel.example.test', 'Access-Control-Request-Method': 'GET' } }),
+    ];
+    for (const res of answers) {
+      expect(res.headers.get('X-Content-Type-Options'), res.url).toBe('nosniff');
+      expect(res.headers.get('Referrer-Policy'), res.url).toBe('no-referrer');
+    }
+    // User data and events are never cached; the public document may be.
+    expect(answers[3]!.headers.get('Cache-Control')).toBe('no-store');
+    expect(answers[4]!.headers.get('Cache-Control')).toBe('no-store');
+    expect(answers[1]!.headers.get('Cache-Control')).toBe('public, max-age=300');
+  });
+
   it('keeps a sane X-Request-Id sent by the caller, for tracing across both sides', async () => {
     const res = await call('/health', { headers: { 'X-Request-Id': 'main-site-req-42' } });
     expect(res.headers.get('X-Request-Id')).toBe('main-site-req-42');

@@ -1,5 +1,5 @@
-import { describe, expect, it } from 'vitest';
-import { call, createVps, errorBody, freshUser, listAs, sync, tokenFor, type CreatedVps } from './helpers';
+import { describe, expect, it, vi } from 'vitest';
+import { call, callWith, createVps, errorBody, freshUser, listAs, sync, tokenFor, type CreatedVps } from './helpers';
 
 interface ListBody {
   status: string;
@@ -27,14 +27,17 @@ describe('GET /api/vps', () => {
     expect(await list(freshUser())).toEqual({ status: 'success', vps: [], next_cursor: null });
   });
 
-  it('ignores a user_id in the query or a header: the owner comes from the token only', async () => {
+  it('never takes the owner from the query or a header: only from the token', async () => {
     const alice = freshUser();
     const bob = freshUser();
     await createVps(bob, { name: 'bobs' });
     const token = await tokenFor(alice);
-    const res = await call(`/api/vps?user_id=${bob}`, { headers: { Authorization: `Bearer ${token}`, 'X-User-Id': String(bob) } });
-    expect(res.status).toBe(200);
-    expect((await res.json<ListBody>()).vps).toEqual([]);
+    const byQuery = await call(`/api/vps?user_id=${bob}`, { headers: { Authorization: `Bearer ${token}` } });
+    expect(byQuery.status).toBe(400);
+    expect((await errorBody(byQuery)).errors).toEqual([{ field: 'user_id', message: 'is not a known field' }]);
+    const byHeader = await call('/api/vps', { headers: { Authorization: `Bearer ${token}`, 'X-User-Id': String(bob) } });
+    expect(byHeader.status).toBe(200);
+    expect((await byHeader.json<ListBody>()).vps).toEqual([]);
   });
 
   it('pages with limit and an opaque cursor, without gaps or repeats', async () => {
@@ -108,17 +111,111 @@ describe('GET /api/vps/:id', () => {
   });
 });
 
+describe('GET /api/vps filters', () => {
+  it('filters by status and hypervisor, one value or a comma list, and pages correctly under them', async () => {
+    const user = freshUser();
+    const made: CreatedVps[] = [];
+    const kinds = [
+      ['running', 'proxmox'],
+      ['stopped', 'kvm'],
+      ['running', 'kvm'],
+      ['suspended', 'proxmox'],
+      ['running', 'proxmox'],
+      ['stopped', 'proxmox'],
+      ['running', 'xen'],
+    ] as const;
+    for (const [status, hypervisor] of kinds) made.push(await createVps(user, { status, hypervisor }));
+    const newestFirst = [...made].reverse();
+    const expected = (pick: (v: CreatedVps) => boolean) => newestFirst.filter(pick).map((v) => v.id);
+
+    expect((await list(user, '?status=running')).vps.map((v) => v.id)).toEqual(expected((v) => v.status === 'running'));
+    expect((await list(user, '?status=stopped,suspended')).vps.map((v) => v.id)).toEqual(expected((v) => v.status !== 'running'));
+    expect((await list(user, '?hypervisor=kvm,xen&status=running')).vps.map((v) => v.id)).toEqual(
+      expected((v) => v.status === 'running' && v.hypervisor !== 'proxmox'),
+    );
+
+    // Pages of 2 under a filter: no gaps, no repeats, the filter kept on every page.
+    const seen: number[] = [];
+    let query = '?status=running&limit=2';
+    for (let pages = 0; pages < 10; pages++) {
+      const page = await list(user, query);
+      expect(page.vps.every((v) => v.status === 'running')).toBe(true);
+      seen.push(...page.vps.map((v) => v.id));
+      if (!page.next_cursor) break;
+      query = `?status=running&limit=2&cursor=${page.next_cursor}`;
+    }
+    expect(seen).toEqual(expected((v) => v.status === 'running'));
+  });
+
+  it.each([
+    ['?status=runing', 'status', 'must be one or more of creating, running, stopped, suspended, separated by commas'],
+    ['?status=running,', 'status', 'must be one or more of creating, running, stopped, suspended, separated by commas'],
+    ['?hypervisor=PROXMOX', 'hypervisor', 'must be one or more of proxmox, vmware, hyperv, kvm, xen, separated by commas'],
+    ['?user_id=5', 'user_id', 'is not a known field'],
+    ['?sort=name', 'sort', 'is not a known field'],
+    ['?status=running&status=stopped', 'status', 'must be given once (list values with commas)'],
+  ])('answers 400 validation_failed for %s', async (query, field, message) => {
+    const res = await listAs(freshUser(), query);
+    expect(res.status).toBe(400);
+    expect(await errorBody(res)).toEqual({
+      status: 'error',
+      code: 'validation_failed',
+      message: 'Validation failed',
+      errors: [{ field, message }],
+      request_id: res.headers.get('X-Request-Id'),
+    });
+  });
+});
+
 describe('CORS for the panel frontend', () => {
   const origin = 'https://panel.example.test';
 
-  it('answers a preflight from the configured origin without credentials', async () => {
+  it('answers a preflight from the configured origin for the headers a browser fetch wrapper sends', async () => {
     const res = await call('/api/vps', {
       method: 'OPTIONS',
-      headers: { Origin: origin, 'Access-Control-Request-Method': 'GET', 'Access-Control-Request-Headers': 'authorization' },
+      headers: { Origin: origin, 'Access-Control-Request-Method': 'GET', 'Access-Control-Request-Headers': 'authorization,content-type,x-request-id' },
     });
     expect(res.status).toBe(204);
     expect(res.headers.get('Access-Control-Allow-Origin')).toBe(origin);
-    expect(res.headers.get('Access-Control-Allow-Headers')?.toLowerCase()).toContain('authorization');
+    expect(res.headers.get('Access-Control-Allow-Headers')).toBe('Authorization,Content-Type,X-Request-Id');
+    expect(res.headers.get('Access-Control-Allow-Methods')).toBe('GET');
+    expect(res.headers.get('Access-Control-Allow-Credentials')).toBeNull();
+  });
+
+  it('allows only the configured origins, the development ones included only where configured', async () => {
+    const dev = { CORS_ORIGINS: 'http://localhost:3000,http://127.0.0.1:3000,http://localhost:5173' };
+    for (const allowed of dev.CORS_ORIGINS.split(',')) {
+      const res = await callWith(dev, '/api/vps', { method: 'OPTIONS', headers: { Origin: allowed, 'Access-Control-Request-Method': 'GET' } });
+      expect(res.headers.get('Access-Control-Allow-Origin'), allowed).toBe(allowed);
+    }
+    for (const refused of ['http://localhost:3001', 'https://localhost:3000', 'null']) {
+      const res = await callWith(dev, '/api/vps', { method: 'OPTIONS', headers: { Origin: refused, 'Access-Control-Request-Method': 'GET' } });
+      expect(res.headers.get('Access-Control-Allow-Origin'), refused).toBeNull();
+    }
+    // The suite's own configuration lists none of them.
+    const res = await call('/api/vps', { method: 'OPTIONS', headers: { Origin: 'http://localhost:3000', 'Access-Control-Request-Method': 'GET' } });
+    expect(res.headers.get('Access-Control-Allow-Origin')).toBeNull();
+  });
+
+  it('lets any origin read /openapi.json', async () => {
+    const res = await call('/openapi.json', { headers: { Origin: 'https://editor.example.test' } });
+    expect(res.status).toBe(200);
+    expect(res.headers.get('Access-Control-Allow-Origin')).toBe('*');
+  });
+
+  it('fails closed when CORS_ORIGINS lists something that is not an origin', async () => {
+    const errors = vi.spyOn(console, 'error').mockImplementation(() => {});
+    try {
+      const res = await callWith({ CORS_ORIGINS: 'panel.example.test/app' }, '/api/vps', {
+        method: 'OPTIONS',
+        headers: { Origin: 'https://panel.example.test', 'Access-Control-Request-Method': 'GET' },
+      });
+      expect(res.status).toBe(500);
+      expect((await errorBody(res)).code).toBe('misconfigured');
+      expect(errors).toHaveBeenCalledWith(expect.stringContaining('CORS_ORIGINS must list origins'));
+    } finally {
+      errors.mockRestore();
+    }
   });
 
   it('exposes the request id to the configured origin only', async () => {

@@ -1,5 +1,7 @@
+import { env } from 'cloudflare:workers';
 import { beforeEach, describe, expect, it } from 'vitest';
 import type { VpsCreate } from '../../src/contract';
+import { d1Store } from '../../src/store/d1/vps';
 import type { Vps } from '../../src/store/types';
 import { freshUser } from './helpers';
 import { countedStore, storeWithWriteBetweenReadAndWrite } from './round-trips';
@@ -269,5 +271,39 @@ describe('store.reconcile', () => {
       expect(droppedUpdate.outcome).toBe('already_deleted');
       expect(freshCreate.outcome).toBe('conflict');
     }
+  });
+});
+
+describe('the listing index', () => {
+  it.runIf(kind === 'd1')('serves a filtered page from vps_owner_listing_idx, without sorting (D1)', async () => {
+    const queries: { sql: string; params: unknown[] }[] = [];
+    const recording = new Proxy(env.DB, {
+      get(target, prop) {
+        if (prop === 'prepare') {
+          return (sql: string) => {
+            const statement = target.prepare(sql);
+            return new Proxy(statement, {
+              get(s, p) {
+                if (p === 'bind') return (...params: unknown[]) => (queries.push({ sql, params }), s.bind(...params));
+                const value = Reflect.get(s, p, s);
+                return typeof value === 'function' ? value.bind(s) : value;
+              },
+            });
+          };
+        }
+        const value = Reflect.get(target, prop, target);
+        return typeof value === 'function' ? value.bind(target) : value;
+      },
+    });
+    const user = freshUser();
+    await d1Store(recording).listForUser(user, { limit: 10, before: 1000, status: ['running', 'stopped'], hypervisor: ['kvm'] });
+    const [listing] = queries;
+    expect(listing?.sql).toMatch(/order by .*"id" desc/i);
+    const plan = await env.DB.prepare(`EXPLAIN QUERY PLAN ${listing!.sql}`)
+      .bind(...listing!.params)
+      .all<{ detail: string }>();
+    const details = plan.results.map((r) => r.detail).join('\n');
+    expect(details).toMatch(/USING INDEX vps_owner_listing_idx/);
+    expect(details).not.toMatch(/TEMP B-TREE/);
   });
 });

@@ -1,4 +1,4 @@
-import { and, desc, eq, isNull, lt, or, sql, type SQL } from 'drizzle-orm';
+import { and, desc, eq, inArray, isNull, lt, or, sql, type SQL } from 'drizzle-orm';
 import type { BatchItem } from 'drizzle-orm/batch';
 import { drizzle } from 'drizzle-orm/d1';
 import type { ReconcileItem, VpsCreate, VpsPatch, VpsRef } from '../../contract';
@@ -7,7 +7,7 @@ import { vpsColumns } from '../shared/columns';
 import { existingCreateOutcome, missedDeleteOutcome, missedUpdateOutcome, newRow, type StoredVps } from '../shared/outcomes';
 import { pageOf } from '../shared/page';
 import { planReconcile, settleReconcile } from '../shared/reconcile-plan';
-import type { CreateResult, DeleteResult, ListPage, ReconcileResult, UpdateResult, VpsStore } from '../types';
+import type { CreateResult, DeleteResult, ListOptions, ListPage, ReconcileResult, UpdateResult, VpsStore } from '../types';
 import { translateD1Errors } from './errors';
 
 const { visible, stored } = vpsColumns(vps);
@@ -85,11 +85,19 @@ export function d1Store(binding: D1Database): VpsStore {
       return row ?? null;
     },
 
-    async listForUser(userId: number, { limit, before }: { limit: number; before?: number }): Promise<ListPage> {
+    async listForUser(userId: number, { limit, before, status, hypervisor }: ListOptions): Promise<ListPage> {
       const rows = await db
         .select(visible)
         .from(vps)
-        .where(and(eq(vps.user_id, userId), isNull(vps.deleted_at), before === undefined ? undefined : lt(vps.id, before)))
+        .where(
+          and(
+            eq(vps.user_id, userId),
+            isNull(vps.deleted_at),
+            before === undefined ? undefined : lt(vps.id, before),
+            status ? inArray(vps.status, status) : undefined,
+            hypervisor ? inArray(vps.hypervisor, hypervisor) : undefined,
+          ),
+        )
         .orderBy(desc(vps.id))
         .limit(limit + 1);
       return pageOf(rows, limit);

@@ -7,7 +7,7 @@ import { vpsColumns } from '../shared/columns';
 import { existingCreateOutcome, missedDeleteOutcome, missedUpdateOutcome, newRow, toVps, type StoredVps } from '../shared/outcomes';
 import { pageOf } from '../shared/page';
 import { planReconcile } from '../shared/reconcile-plan';
-import type { CreateResult, DeleteResult, ListPage, ReconcileResult, UpdateResult, VpsStore } from '../types';
+import type { CreateResult, DeleteResult, ListOptions, ListPage, ReconcileResult, UpdateResult, VpsStore } from '../types';
 import { isDuplicateKey, translateDriverErrors } from './errors';
 
 const { visible, stored } = vpsColumns(vps);
@@ -75,11 +75,19 @@ export function planetscaleStore(client: Client): VpsStore {
       return row ?? null;
     },
 
-    async listForUser(userId: number, { limit, before }: { limit: number; before?: number }): Promise<ListPage> {
+    async listForUser(userId: number, { limit, before, status, hypervisor }: ListOptions): Promise<ListPage> {
       const rows = await db
         .select(visible)
         .from(vps)
-        .where(and(eq(vps.user_id, userId), isNull(vps.deleted_at), before === undefined ? undefined : lt(vps.id, before)))
+        .where(
+          and(
+            eq(vps.user_id, userId),
+            isNull(vps.deleted_at),
+            before === undefined ? undefined : lt(vps.id, before),
+            status ? inArray(vps.status, status) : undefined,
+            hypervisor ? inArray(vps.hypervisor, hypervisor) : undefined,
+          ),
+        )
         .orderBy(desc(vps.id))
         .limit(limit + 1);
       return pageOf(rows, limit);
