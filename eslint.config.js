@@ -10,7 +10,7 @@ const contractOnly = (allowed, message) => [
 ];
 
 export default tseslint.config(
-  { ignores: ['node_modules/', 'dist/', 'client/dist/', '.wrangler/', 'worker-configuration.d.ts', 'drizzle/'] },
+  { ignores: ['node_modules/', 'dist/', 'client/dist/', 'panel/dist/', '.wrangler/', 'worker-configuration.d.ts', 'drizzle/'] },
   ...tseslint.configs.recommended,
   {
     rules: {
@@ -27,12 +27,12 @@ export default tseslint.config(
     },
   },
   {
-    files: ['client/**/*.ts'],
-    ignores: ['client/dist/**'],
+    files: ['client/**/*.ts', 'panel/**/*.ts'],
+    ignores: ['client/dist/**', 'panel/dist/**'],
     rules: {
       'no-restricted-imports': contractOnly(
         ['zod(/mini)?$', '\\./', '\\.\\./src/contract(/index(\\.js)?)?$'],
-        'The client imports only zod, its own files and src/contract.',
+        'The clients import only zod, their own files and src/contract.',
       ),
     },
   },

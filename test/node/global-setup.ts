@@ -1,6 +1,6 @@
-import { buildClient } from '../../scripts/build-client.ts';
+import { buildClient, buildPanel } from '../../scripts/build-client.ts';
 
-/** The node tests import the client as a package (vps-sync/client): build client/dist once for all of them. */
+/** The node tests import the clients as packages (vps-sync/client, vps-sync/panel): build both once for all of them. */
 export default async function setup(): Promise<void> {
-  await buildClient();
+  await Promise.all([buildClient(), buildPanel()]);
 }

@@ -1,0 +1,21 @@
+/** vps-sync/panel: the panel frontend's typed client of the VPS listing. See panel/README.md. */
+export {
+  createPanelClient,
+  type Hypervisor,
+  type ListOptions,
+  type PanelClient,
+  type PanelClientOptions,
+  type PanelFetch,
+  type Vps,
+  type VpsPage,
+  type VpsStatus,
+} from './client.js';
+export {
+  PanelAuthError,
+  PanelError,
+  PanelNetworkError,
+  PanelNotFoundError,
+  PanelUnavailableError,
+  PanelValidationError,
+  type ErrorCode,
+} from './errors.js';
