@@ -7,6 +7,7 @@ import { withConfig } from './middleware/config';
 import { withStores } from './middleware/stores';
 import { metaRoutes } from './routes/meta';
 import { readRoutes } from './routes/read';
+import { readyRoutes } from './routes/ready';
 import { syncRoutes } from './routes/sync';
 import type { Stores } from './store/select';
 
@@ -39,6 +40,7 @@ export function createApp({ stores }: AppOptions = {}) {
   app.use('/api/*', withStores(stores));
 
   app.route('/', metaRoutes);
+  app.route('/health/ready', readyRoutes);
   app.route('/api/vps/sync', syncRoutes);
   app.route('/api/vps', readRoutes);
 

@@ -1,5 +1,6 @@
 /** The names of the string bindings (vars and secrets) the Worker reads; src/config.ts parses them. */
 export const BINDING_NAMES = [
+  'ENVIRONMENT',
   'VPS_SYNC_API_KEY',
   'VPS_SYNC_API_KEY_PREVIOUS',
   'JWT_SECRET',

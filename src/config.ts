@@ -6,6 +6,7 @@
  */
 import * as z from 'zod/mini';
 import { BINDING_NAMES, type BindingName } from './bindings';
+import { SHIPPED_SECRETS } from './shipped-secrets';
 import { misconfigured } from './errors';
 import { log } from './log';
 
@@ -46,7 +47,13 @@ export type DatabaseConfig =
 /** A parsed section, or why it cannot be used. */
 export type Section<T> = { ok: true; value: T } | { ok: false; problem: string };
 
+/** Where the Worker runs: only `development` (wrangler dev) and `test` accept the secrets this repository ships. */
+export const ENVIRONMENTS = ['development', 'test', 'staging', 'production'] as const;
+export type Environment = (typeof ENVIRONMENTS)[number];
+
 export interface Config {
+  /** Unset means production: a deployment that forgot it fails closed on a shipped secret. */
+  environment: Environment;
   sync: Section<SyncConfig>;
   bearer: Section<BearerConfig>;
   database: Section<DatabaseConfig>;
@@ -113,6 +120,13 @@ const corsSchema = z.object({
   ),
 });
 
+/** Outside local development, a secret this repository ships (an example, a dev or test value) guards nothing. */
+function shippedSecret(env: Bindings, environment: Environment, names: BindingName[]): string | undefined {
+  if (environment === 'development' || environment === 'test') return undefined;
+  const name = names.find((n) => env[n] && SHIPPED_SECRETS.has(env[n]));
+  return name && `${name} is a value shipped in this repository (an example or development secret); set your own with: wrangler secret put ${name} --env ${environment}`;
+}
+
 function section<S extends z.ZodMiniType, T>(schema: S, env: Bindings, build: (parsed: z.output<S>) => T | string): Section<T> {
   const result = z.safeParse(schema, env);
   if (!result.success) {
@@ -126,11 +140,15 @@ function section<S extends z.ZodMiniType, T>(schema: S, env: Bindings, build: (p
 }
 
 export function parseConfig(env: Bindings): Config {
+  const environment = (ENVIRONMENTS as readonly string[]).includes(env.ENVIRONMENT ?? '') ? (env.ENVIRONMENT as Environment) : 'production';
   return {
-    sync: section(syncSchema, env, (p) => ({
-      apiKeys: p.VPS_SYNC_API_KEY_PREVIOUS ? [p.VPS_SYNC_API_KEY, p.VPS_SYNC_API_KEY_PREVIOUS] : [p.VPS_SYNC_API_KEY],
-    })),
-    bearer: section(bearerSchema, env, (p) => ({
+    environment,
+    sync: section(syncSchema, env, (p) => {
+      const shipped = shippedSecret(env, environment, ['VPS_SYNC_API_KEY', 'VPS_SYNC_API_KEY_PREVIOUS']);
+      if (shipped) return shipped;
+      return { apiKeys: p.VPS_SYNC_API_KEY_PREVIOUS ? [p.VPS_SYNC_API_KEY, p.VPS_SYNC_API_KEY_PREVIOUS] : [p.VPS_SYNC_API_KEY] };
+    }),
+    bearer: section(bearerSchema, env, (p) => shippedSecret(env, environment, ['JWT_SECRET']) ?? ({
       secret: p.JWT_SECRET,
       algorithms: p.JWT_ALGORITHMS ?? ['HS256'],
       ...(p.JWT_ISSUER ? { issuer: p.JWT_ISSUER } : {}),

@@ -6,6 +6,7 @@ import type { BindingName } from '../src/bindings';
  * can never reach the suites (test/worker/bindings.test.ts checks it).
  */
 export const TEST_BINDINGS = {
+  ENVIRONMENT: 'test',
   VPS_SYNC_API_KEY: 'test-api-key-0123456789abcdef0123456789abcdef',
   VPS_SYNC_API_KEY_PREVIOUS: '',
   JWT_SECRET: 'test-jwt-secret-0123456789abcdef0123456789abcdef',

@@ -64,6 +64,13 @@ export const vpsOne = z.strictObject({ status: z.literal('success'), vps });
 
 export const health = z.strictObject({ status: z.literal('success'), message: z.string() });
 
+export const ready = z.strictObject({
+  status: z.literal('success'),
+  message: z.literal('ready'),
+  environment: z.enum(['development', 'test', 'staging', 'production']),
+  checks: z.record(z.string(), z.literal('ok')),
+});
+
 export const fieldError = z.strictObject({ field: z.string(), message: z.string() });
 
 /** The one error envelope of every failure. */

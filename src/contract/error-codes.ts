@@ -15,6 +15,7 @@ export const ERROR_CODES = {
   idempotency_key_reused: { status: 422, description: 'The Idempotency-Key was already used with a different body; use a new key.' },
   misconfigured: { status: 500, description: 'A secret or setting of the service is missing or invalid: it fails closed until its operator fixes it.' },
   internal: { status: 500, description: 'An unexpected error; logged with the request id, no internals in the answer.' },
+  not_ready: { status: 503, description: 'GET /health/ready only: a setting is invalid or the database does not answer; `errors` names each failing part.' },
   database_unavailable: { status: 503, description: 'The database cannot answer right now; nothing was half-applied. Retry after Retry-After seconds.' },
 } as const satisfies Record<string, { status: number; description: string }>;
 

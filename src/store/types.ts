@@ -87,6 +87,8 @@ export interface VpsStore {
    * `version`: the list's own stamp; VPS written at least that recently are not deleted.
    */
   reconcile(userId: number, items: ReconcileItem[], options: { dryRun: boolean; version?: number }): Promise<ReconcileResult>;
+  /** One trivial query of the VPS table (readiness): throws when the database or the table cannot answer. */
+  ping(): Promise<void>;
 }
 
 /** What claiming an Idempotency-Key found. */

@@ -77,6 +77,10 @@ export function d1Store(binding: D1Database): VpsStore {
       return missedDeleteOutcome(await current(ref));
     },
 
+    async ping() {
+      await db.select({ id: vps.id }).from(vps).limit(1);
+    },
+
     async get(userId: number, id: number) {
       const [row] = await db
         .select(visible)

@@ -67,6 +67,10 @@ export function planetscaleStore(client: Client): VpsStore {
       return missedDeleteOutcome(await current(ref));
     },
 
+    async ping() {
+      await db.select({ id: vps.id }).from(vps).limit(1);
+    },
+
     async get(userId: number, id: number) {
       const [row] = await db
         .select(visible)
