@@ -8,15 +8,24 @@
 #   delete <id>
 #   list                      (needs VPS_PANEL_TOKEN: a user's JWT)
 #
-# Prints the server's JSON answer. Exits non-zero on an HTTP error (curl's 22, the error answer
-# still printed) and on a usage error (2). curl retries timeouts, refused connections, 408, 429,
-# 500, 502, 503 and 504, honouring Retry-After; each retry resends the same Idempotency-Key, so a
-# create is applied once. curl does not retry a 409 (the same key still running on the server):
-# wait a second and run the command again (a create with an external_id is then a replay).
+# Prints the server's JSON answer. Exits 22 on an HTTP error (as curl --fail-with-body does, the
+# error answer still printed), with curl's own status on a network error, and 2 on a usage error.
+#
+# Retries are decided on the error answer's "code", read with bash's own regex (no jq needed):
+# database_unavailable, idempotency_key_in_use (an earlier attempt with the same Idempotency-Key
+# is still running) and internal may pass, so they are retried, and so is a 429; every other code
+# (validation_failed, not_found, external_id_conflict, misconfigured, ...) is final. An answer
+# without a code (a proxy's own error page) is retried when it is a 429 or a 5xx. Refused
+# connections, timeouts and dropped connections are retried too. Up to 5 attempts, each waiting
+# the server's Retry-After (in seconds, at most 10) or else an exponential backoff with full
+# jitter; every attempt of a command sends the same Idempotency-Key, so a create is applied once.
 set -euo pipefail
 
 VPS_SYNC_URL="${VPS_SYNC_URL:-http://localhost:5050}"
 VPS_SYNC_URL="${VPS_SYNC_URL%/}"
+MAX_ATTEMPTS=5
+# The API's error codes that a retry can get past.
+RETRYABLE_CODES="database_unavailable idempotency_key_in_use internal"
 
 usage() {
   sed -n '6,9p' "$0" | sed 's/^# //' >&2
@@ -38,17 +47,89 @@ new_key() {
   else od -An -N16 -tx1 /dev/urandom | tr -d ' \n'; fi
 }
 
-# POST /api/vps/sync with one JSON body.
+# The "code" of an error answer, or nothing. Inside a JSON string every quote is escaped, so the
+# first unescaped "code":"..." is the envelope's own field.
+code_of() {
+  local re='"code"[[:space:]]*:[[:space:]]*"([a-z_]+)"'
+  if [[ $1 =~ $re ]]; then printf '%s' "${BASH_REMATCH[1]}"; fi
+}
+
+# Whether an HTTP error answer (status, body) may pass on a retry: decided on its code.
+retryable() {
+  local code
+  code=$(code_of "$2")
+  if [[ -n $code ]]; then
+    [[ " $RETRYABLE_CODES " == *" $code "* ]] || (($1 == 429))
+  else
+    (($1 == 429 || $1 >= 500))
+  fi
+}
+
+# Retry-After in seconds (the form the API sends), at most 10, from a header dump; else nothing.
+retry_after() {
+  local line seconds='' re='^[Rr][Ee][Tt][Rr][Yy]-[Aa][Ff][Tt][Ee][Rr]:[[:space:]]*([0-9]+)[[:space:]]*$'
+  while IFS= read -r line; do
+    line=${line%$'\r'}
+    if [[ $line =~ $re ]]; then seconds=${BASH_REMATCH[1]}; fi
+  done <"$1"
+  if [[ -n $seconds ]] && ((${#seconds} > 2 || 10#$seconds > 10)); then seconds=10; fi
+  printf '%s' "$seconds"
+}
+
+# Full jitter before retry n: uniform in [0, min(10 s, 0.2 s * 2^(n-1))), in seconds.
+backoff() {
+  local cap=$((200 << ($1 - 1)))
+  if ((cap > 10000)); then cap=10000; fi
+  local ms=$((RANDOM * cap / 32768))
+  printf '%d.%03d' $((ms / 1000)) $((ms % 1000))
+}
+
+HEADERS=$(mktemp)
+trap 'rm -f "$HEADERS"' EXIT
+
+# One logical call: request <method> <path> [curl arguments...], retried as described above.
+request() {
+  local method=$1 path=$2 attempt answer status code rc reason delay
+  shift 2
+  for ((attempt = 1; ; attempt++)); do
+    rc=0
+    answer=$(curl --silent --show-error --max-time 10 --dump-header "$HEADERS" --write-out '\n%{http_code}' \
+      -X "$method" "$VPS_SYNC_URL$path" "$@") || rc=$?
+    if ((rc == 0)); then
+      status=${answer##*$'\n'}
+      answer=${answer%$'\n'*}
+      if ((status >= 200 && status < 300)); then
+        printf '%s\n' "$answer"
+        return 0
+      fi
+      if ! retryable "$status" "$answer" || ((attempt == MAX_ATTEMPTS)); then
+        printf '%s\n' "$answer"
+        exit 22
+      fi
+      code=$(code_of "$answer")
+      reason="HTTP $status${code:+ $code}"
+      delay=$(retry_after "$HEADERS")
+    else
+      # 7 refused, 28 timed out, 52 empty reply, 55/56 connection broken: curl said which on stderr.
+      case $rc in 7 | 28 | 52 | 55 | 56) ;; *) exit "$rc" ;; esac
+      if ((attempt == MAX_ATTEMPTS)); then exit "$rc"; fi
+      reason="curl exit $rc"
+      delay=''
+    fi
+    delay=${delay:-$(backoff "$attempt")}
+    echo "attempt $attempt failed ($reason); retrying in ${delay}s" >&2
+    sleep "$delay"
+  done
+}
+
+# POST /api/vps/sync with one JSON body and one Idempotency-Key for all its attempts.
 sync() {
   : "${VPS_SYNC_API_KEY:?VPS_SYNC_API_KEY is not set}"
-  curl --silent --show-error --fail-with-body \
-    --retry 4 --retry-connrefused --retry-max-time 60 --max-time 10 \
-    -X POST "$VPS_SYNC_URL/api/vps/sync" \
+  request POST /api/vps/sync \
     -H 'Content-Type: application/json' \
     -H "X-API-Key: $VPS_SYNC_API_KEY" \
     -H "Idempotency-Key: $(new_key)" \
     --data "$1"
-  echo
 }
 
 command="${1:-}"
@@ -72,9 +153,7 @@ case "$command" in
   list)
     [[ $# -eq 0 ]] || usage
     : "${VPS_PANEL_TOKEN:?VPS_PANEL_TOKEN (a user JWT) is not set}"
-    curl --silent --show-error --fail-with-body --retry 4 --retry-connrefused --max-time 10 \
-      -H "Authorization: Bearer $VPS_PANEL_TOKEN" "$VPS_SYNC_URL/api/vps"
-    echo
+    request GET /api/vps -H "Authorization: Bearer $VPS_PANEL_TOKEN"
     ;;
   *)
     usage

@@ -63,7 +63,7 @@ def backoff_seconds(retry):
 
 
 def request(method, path, body=None, headers=None):
-    """One logical call, retried on network errors, 429 and 5xx; returns the parsed JSON answer."""
+    """One logical call, retried on network errors and on answers whose code may pass; returns the JSON answer."""
     url = os.environ.get("VPS_SYNC_URL", "http://localhost:5050").rstrip("/") + path
     data = None if body is None else json.dumps(body).encode()
     headers = {"Accept": "application/json", **(headers or {})}
