@@ -72,6 +72,7 @@ export function buildOpenApiDocument(): JsonSchema {
         VpsList: answers.vpsList,
         VpsOne: answers.vpsOne,
         Health: answers.health,
+        Ready: answers.ready,
         Error: answers.error,
       },
       'output',
@@ -111,6 +112,17 @@ export function buildOpenApiDocument(): JsonSchema {
           summary: 'Liveness, without credentials',
           security: [],
           responses: { '200': json(ref('Health'), 'The Worker is up.') },
+        },
+      },
+      '/health/ready': {
+        get: {
+          operationId: 'ready',
+          summary: 'Readiness: every setting valid and the database answering one trivial query in time',
+          security: [],
+          responses: {
+            '200': json(ref('Ready'), 'Ready to serve.'),
+            '503': error('not_ready: `errors` names each failing part (sync, bearer, database, cors) and why, never a secret or a host.'),
+          },
         },
       },
       '/openapi.json': {
