@@ -33,6 +33,17 @@ export default defineConfig(async () => {
             globalSetup: ['test/node/global-setup.ts'],
           },
         },
+        {
+          test: {
+            name: 'browser',
+            environment: 'node',
+            include: ['test/browser/**/*.test.ts'],
+            // Skips these tests, saying so, when Chromium is missing; REQUIRE_BROWSER=1 fails instead.
+            globalSetup: ['test/browser/global-setup.ts'],
+            testTimeout: 60_000,
+            hookTimeout: 180_000,
+          },
+        },
       ],
     },
   };
