@@ -4,9 +4,10 @@
  */
 import { PanelApiError, VPS_STATUSES, type PanelApi, type Vps } from './api.ts';
 import { h } from './dom.ts';
-import { formatCpu, formatDisk, formatHypervisor, formatRam, formatStatus } from './format.ts';
+import { formatStatus } from './format.ts';
 import { MAX_AUTOMATIC_RETRIES, retryDelayMs } from './retry.ts';
 import type { Session } from './session.ts';
+import { serversTable, stateBox } from './views.ts';
 
 export interface MyServersOptions {
   api: PanelApi;
@@ -162,7 +163,7 @@ export function mountMyServers(root: HTMLElement, { api, session, workerUrl, pag
             'A server you order on the main site appears here a moment after it is created.',
           );
     }
-    return h('div', {}, table(state.rows), footer());
+    return h('div', {}, serversTable(state.rows), footer());
   }
 
   function footer(): Node | string {
@@ -234,48 +235,4 @@ export function mountMyServers(root: HTMLElement, { api, session, workerUrl, pag
 function filterFromUrl(): string[] {
   const wanted = (new URLSearchParams(location.search).get('status') ?? '').split(',');
   return VPS_STATUSES.filter((status) => wanted.includes(status));
-}
-
-function stateBox(name: string, title: string, text: Node | string | null, ...actions: (Node | null)[]): HTMLElement {
-  return h(
-    'section',
-    { class: `state state-${name}`, 'data-state': name, role: name === 'loading' ? 'status' : 'alert' },
-    h('h2', {}, title),
-    text === null ? null : h('p', {}, text),
-    ...actions,
-  );
-}
-
-function table(rows: Vps[]): HTMLElement {
-  const cell = (field: string, ...children: (Node | string)[]) => h('td', { 'data-field': field, class: `col-${field}` }, ...children);
-  return h(
-    'div',
-    { class: 'table-wrap' },
-    h(
-      'table',
-      { class: 'servers' },
-      h(
-        'thead',
-        {},
-        h('tr', {}, ...['Name', 'Status', 'CPU', 'RAM', 'Disk', 'OS', 'Hypervisor'].map((label) => h('th', { scope: 'col' }, label))),
-      ),
-      h(
-        'tbody',
-        {},
-        ...rows.map((vps) =>
-          h(
-            'tr',
-            { 'data-vps-id': vps.id, 'data-status': vps.status },
-            cell('name', h('span', { class: 'vps-name' }, vps.name), h('span', { class: 'vps-id' }, `#${vps.id}`)),
-            cell('status', h('span', { class: `badge badge-${vps.status}` }, formatStatus(vps.status))),
-            cell('cpu', formatCpu(vps.cpu)),
-            cell('ram', formatRam(vps.ram)),
-            cell('disk', formatDisk(vps.disk)),
-            cell('os', vps.os),
-            cell('hypervisor', formatHypervisor(vps.hypervisor)),
-          ),
-        ),
-      ),
-    ),
-  );
 }
