@@ -1,7 +1,7 @@
 import tseslint from 'typescript-eslint';
 
 export default tseslint.config(
-  { ignores: ['node_modules/', 'dist/', 'client/dist/', '.wrangler/', 'worker-configuration.d.ts', 'drizzle/'] },
+  { ignores: ['node_modules/', 'dist/', 'examples/panel/dist/', 'client/dist/', '.wrangler/', 'worker-configuration.d.ts', 'drizzle/'] },
   ...tseslint.configs.recommended,
   {
     rules: {
