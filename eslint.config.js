@@ -10,7 +10,7 @@ const contractOnly = (allowed, message) => [
 ];
 
 export default tseslint.config(
-  { ignores: ['node_modules/', 'dist/', 'client/dist/', 'panel/dist/', '.wrangler/', 'worker-configuration.d.ts', 'drizzle/'] },
+  { ignores: ['node_modules/', 'dist/', 'examples/panel/dist/', 'client/dist/', 'panel/dist/', '.wrangler/', 'worker-configuration.d.ts', 'drizzle/'] },
   ...tseslint.configs.recommended,
   {
     rules: {

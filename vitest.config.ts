@@ -33,6 +33,19 @@ export default defineConfig(async () => {
             globalSetup: ['test/node/global-setup.ts'],
           },
         },
+        {
+          test: {
+            name: 'browser',
+            environment: 'node',
+            include: ['test/browser/**/*.test.ts'],
+            // Skips these tests, saying so, when Chromium is missing; REQUIRE_BROWSER=1 fails instead.
+            globalSetup: ['test/browser/global-setup.ts'],
+            // After the other projects, so Chromium, Vite and another Worker do not compete with their timed tests.
+            sequence: { groupOrder: 1 },
+            testTimeout: 60_000,
+            hookTimeout: 180_000,
+          },
+        },
       ],
     },
   };

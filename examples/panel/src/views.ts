@@ -1,0 +1,50 @@
+/** The screen's building blocks: the servers table and the state messages. */
+import type { Vps } from './api.ts';
+import { h } from './dom.ts';
+import { formatCpu, formatDisk, formatHypervisor, formatRam, formatStatus } from './format.ts';
+
+/** A centred message for a state of the list; `name` becomes data-state (loading, empty, signed-out, ...). */
+export function stateBox(name: string, title: string, text: Node | string | null, ...actions: (Node | null)[]): HTMLElement {
+  return h(
+    'section',
+    { class: `state state-${name}`, 'data-state': name, role: name === 'loading' ? 'status' : 'alert' },
+    h('h2', {}, title),
+    text === null ? null : h('p', {}, text),
+    ...actions,
+  );
+}
+
+/** The servers as people read them; each cell names its field in data-field. */
+export function serversTable(rows: Vps[]): HTMLElement {
+  const cell = (field: string, ...children: (Node | string)[]) => h('td', { 'data-field': field, class: `col-${field}` }, ...children);
+  return h(
+    'div',
+    { class: 'table-wrap' },
+    h(
+      'table',
+      { class: 'servers' },
+      h(
+        'thead',
+        {},
+        h('tr', {}, ...['Name', 'Status', 'CPU', 'RAM', 'Disk', 'OS', 'Hypervisor'].map((label) => h('th', { scope: 'col' }, label))),
+      ),
+      h(
+        'tbody',
+        {},
+        ...rows.map((vps) =>
+          h(
+            'tr',
+            { 'data-vps-id': vps.id, 'data-status': vps.status },
+            cell('name', h('span', { class: 'vps-name' }, vps.name), h('span', { class: 'vps-id' }, `#${vps.id}`)),
+            cell('status', h('span', { class: `badge badge-${vps.status}` }, formatStatus(vps.status))),
+            cell('cpu', formatCpu(vps.cpu)),
+            cell('ram', formatRam(vps.ram)),
+            cell('disk', formatDisk(vps.disk)),
+            cell('os', vps.os),
+            cell('hypervisor', formatHypervisor(vps.hypervisor)),
+          ),
+        ),
+      ),
+    ),
+  );
+}

@@ -1,0 +1,5 @@
+/** `npm run panel` (dev server on http://localhost:3000) and `npm run panel:build` (examples/panel/dist). */
+import { defineConfig } from 'vite';
+import { panelConfig } from './panel-config.ts';
+
+export default defineConfig(panelConfig());
