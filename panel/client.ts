@@ -11,13 +11,17 @@ import {
   PanelUnavailableError,
   PanelValidationError,
   type ErrorCode,
+  type FieldError,
 } from './errors.js';
 
 export type Vps = WireVps;
 export type { Hypervisor, VpsStatus };
 
 /** The slice of fetch the client uses; the browser's, Node's and Workers' fetch all fit. */
-export type PanelFetch = (url: string, init: { method: 'GET'; headers: Record<string, string>; signal?: AbortSignal }) => Promise<{
+export type PanelFetch = (
+  url: string,
+  init: { method: 'GET'; headers: Record<string, string>; credentials: 'omit'; signal?: AbortSignal },
+) => Promise<{
   readonly status: number;
   readonly headers: { get(name: string): string | null };
   text(): Promise<string>;
@@ -63,13 +67,16 @@ export function createPanelClient(options: PanelClientOptions): PanelClient {
   const base = options.baseUrl.replace(/\/+$/, '');
   const send: PanelFetch = options.fetch ?? ((url, init) => globalThis.fetch(url, init));
 
-  async function get<T>(path: string, signal?: AbortSignal): Promise<T> {
+  async function get<T>(path: string, isAnswer: (body: Record<string, unknown>) => boolean, signal?: AbortSignal): Promise<T> {
     const headers = { Accept: 'application/json', Authorization: `Bearer ${await options.getToken()}` };
     let res: Awaited<ReturnType<PanelFetch>>;
     try {
-      res = await send(`${base}${path}`, { method: 'GET', headers, ...(signal ? { signal } : {}) });
+      // The token travels in Authorization only: no cookies, so no CSRF surface.
+      res = await send(`${base}${path}`, { method: 'GET', headers, credentials: 'omit', ...(signal ? { signal } : {}) });
     } catch (cause) {
-      throw new PanelNetworkError('The VPS service could not be reached', { cause });
+      if (signal?.aborted) throw cause; // the caller's own abort, not a failure
+      // Browsers say no more than "Failed to fetch" for offline, DNS and a CORS refusal alike.
+      throw new PanelNetworkError(`Could not reach ${base}`, { cause });
     }
     const text = await res.text();
     let body: unknown;
@@ -78,7 +85,7 @@ export function createPanelClient(options: PanelClientOptions): PanelClient {
     } catch {
       body = undefined;
     }
-    if (res.status >= 200 && res.status < 300 && body !== undefined) return body as T;
+    if (res.status >= 200 && res.status < 300 && isSuccess(body) && isAnswer(body as Record<string, unknown>)) return body as T;
     throw errorFor(res.status, body, res.headers);
   }
 
@@ -89,7 +96,11 @@ export function createPanelClient(options: PanelClientOptions): PanelClient {
     if (status !== undefined) query.set('status', [status].flat().join(','));
     if (hypervisor !== undefined) query.set('hypervisor', [hypervisor].flat().join(','));
     const search = query.toString() ? `?${query}` : '';
-    const page = await get<{ vps: Vps[]; next_cursor: string | null }>(`/api/vps${search}`, signal);
+    const page = await get<{ vps: Vps[]; next_cursor: string | null }>(
+      `/api/vps${search}`,
+      (b) => Array.isArray(b.vps) && (b.next_cursor === null || typeof b.next_cursor === 'string'),
+      signal,
+    );
     return { vps: page.vps, nextCursor: page.next_cursor };
   };
 
@@ -105,23 +116,38 @@ export function createPanelClient(options: PanelClientOptions): PanelClient {
     },
     async getVps(id, { signal } = {}) {
       if (!Number.isSafeInteger(id) || id < 1) throw new PanelValidationError(`Not a VPS id: ${id}`);
-      return (await get<{ vps: Vps }>(`/api/vps/${id}`, signal)).vps;
+      return (await get<{ vps: Vps }>(`/api/vps/${id}`, (b) => typeof b.vps === 'object' && b.vps !== null, signal)).vps;
     },
   };
 }
 
-/** The typed error of a non-2xx answer, decided on its code (its status when it carries none). */
+const isSuccess = (body: unknown) => typeof body === 'object' && body !== null && (body as { status?: unknown }).status === 'success';
+
+/** Retry-After as seconds: delta-seconds or an HTTP date (RFC 9110); undefined when absent or unusable. */
+export function retryAfterSeconds(value: string | null, now = Date.now()): number | undefined {
+  if (value === null) return undefined;
+  const text = value.trim();
+  if (/^\d+$/.test(text)) return Number(text);
+  const date = Date.parse(text);
+  return Number.isNaN(date) ? undefined : Math.max(0, Math.ceil((date - now) / 1000));
+}
+
+/** The typed error of a failed answer, decided on its code (its status when it carries none). */
 function errorFor(status: number, body: unknown, headers: { get(name: string): string | null }): PanelError {
   const envelope = typeof body === 'object' && body !== null ? (body as Record<string, unknown>) : {};
-  const code = typeof envelope.code === 'string' ? (envelope.code as ErrorCode) : undefined;
-  const message = typeof envelope.message === 'string' ? envelope.message : `HTTP ${status}`;
-  const requestId = headers.get('x-request-id') ?? (typeof envelope.request_id === 'string' ? envelope.request_id : undefined);
-  const retryAfter = Number(headers.get('retry-after'));
-  const details = { status, code, requestId, ...(Number.isFinite(retryAfter) && retryAfter >= 0 && headers.get('retry-after') ? { retryAfterSeconds: retryAfter } : {}) };
+  const isEnvelope = envelope.status === 'error' && typeof envelope.message === 'string';
+  const code = isEnvelope && typeof envelope.code === 'string' ? (envelope.code as ErrorCode) : undefined;
+  const message = isEnvelope ? (envelope.message as string) : `The server answered ${status}`;
+  const requestId = (isEnvelope && typeof envelope.request_id === 'string' ? envelope.request_id : undefined) ?? headers.get('x-request-id') ?? undefined;
+  const retryAfter = retryAfterSeconds(headers.get('retry-after'));
+  const errors = isEnvelope && Array.isArray(envelope.errors) ? (envelope.errors as FieldError[]) : [];
+  const details = { status, code, requestId, errors, ...(retryAfter === undefined ? {} : { retryAfterSeconds: retryAfter }) };
+  if (status >= 200 && status < 300) return new PanelError('The server answered something that is not the API', details);
   if (code === 'unauthorized' || (!code && status === 401)) return new PanelAuthError(message, details);
   if (code === 'not_found') return new PanelNotFoundError(message, details);
   if (code === 'validation_failed') return new PanelValidationError(message, details);
-  if ((code && UNAVAILABLE.has(code)) || (!code && (status >= 500 || status === 429)) || status === 429) {
+  // Without a code the answer came from in front of the Worker: a gateway's 502/503/504 or a 429.
+  if ((code && UNAVAILABLE.has(code)) || status === 429 || (!code && [502, 503, 504].includes(status))) {
     return new PanelUnavailableError(message, details);
   }
   return new PanelError(message, details);

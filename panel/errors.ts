@@ -2,14 +2,21 @@ import type { ErrorCode } from '../src/contract/index.js';
 
 export type { ErrorCode };
 
+/** One offending field or parameter of a refused request, as the server names it. */
+export interface FieldError {
+  field: string;
+  message: string;
+}
+
 interface Details {
   /** HTTP status; undefined when no answer came (network error, CORS refusal, abort). */
   status?: number;
   /** The answer's error code, when it was the API's error envelope. */
   code?: ErrorCode;
   requestId?: string;
-  /** Seconds the server asked to wait (Retry-After), when it did. */
+  /** Seconds the server asked to wait (Retry-After), when it did and CORS lets the page read it. */
   retryAfterSeconds?: number;
+  errors?: FieldError[];
   cause?: unknown;
 }
 
@@ -20,6 +27,8 @@ export class PanelError extends Error {
   readonly code: ErrorCode | undefined;
   readonly requestId: string | undefined;
   readonly retryAfterSeconds: number | undefined;
+  /** What was wrong with each field or parameter (validation_failed). */
+  readonly errors: FieldError[];
 
   constructor(message: string, details: Details = {}) {
     super(message, details.cause === undefined ? undefined : { cause: details.cause });
@@ -27,6 +36,7 @@ export class PanelError extends Error {
     this.code = details.code;
     this.requestId = details.requestId;
     this.retryAfterSeconds = details.retryAfterSeconds;
+    this.errors = details.errors ?? [];
   }
 }
 
@@ -47,7 +57,7 @@ export class PanelValidationError extends PanelError {
 
 /**
  * The service cannot answer right now (`database_unavailable`, `identity_provider_unavailable`,
- * `internal`, or a 5xx/429 from in front of it): show "temporarily unavailable" and retry after
+ * `internal`, a 429, or a gateway's 502/503/504 without a code): show "temporarily unavailable" and retry after
  * `retryAfterSeconds` when given.
  */
 export class PanelUnavailableError extends PanelError {

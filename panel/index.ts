@@ -1,6 +1,7 @@
 /** vps-sync/panel: the panel frontend's typed client of the VPS listing. See panel/README.md. */
 export {
   createPanelClient,
+  retryAfterSeconds,
   type Hypervisor,
   type ListOptions,
   type PanelClient,
@@ -18,4 +19,5 @@ export {
   PanelUnavailableError,
   PanelValidationError,
   type ErrorCode,
+  type FieldError,
 } from './errors.js';

@@ -16,7 +16,8 @@ const panelCors = cors({
   allowMethods: ['GET'],
   // What a browser's fetch wrapper sends: the token, a JSON Content-Type, a request id to correlate.
   allowHeaders: ['Authorization', 'Content-Type', 'X-Request-Id'],
-  exposeHeaders: ['X-Request-Id'],
+  // The page reads the request id (to quote to support) and how long to wait before retrying a 503.
+  exposeHeaders: ['X-Request-Id', 'Retry-After'],
   maxAge: 600,
 });
 

@@ -222,7 +222,7 @@ describe('CORS for the panel frontend', () => {
     const user = freshUser();
     const allowed = await call('/api/vps', { headers: { Origin: origin, Authorization: `Bearer ${await tokenFor(user)}` } });
     expect(allowed.headers.get('Access-Control-Allow-Origin')).toBe(origin);
-    expect(allowed.headers.get('Access-Control-Expose-Headers')).toBe('X-Request-Id');
+    expect(allowed.headers.get('Access-Control-Expose-Headers')).toBe('X-Request-Id,Retry-After');
 
     const other = await call('/api/vps', { headers: { Origin: 'https://evil.example.test', Authorization: `Bearer ${await tokenFor(user)}` } });
     expect(other.headers.get('Access-Control-Allow-Origin')).toBeNull();
