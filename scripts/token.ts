@@ -1,6 +1,6 @@
 /**
  * `npm run token -- <user_id> [ttl_seconds]`: prints a development JWT for that user, signed
- * with JWT_SECRET from .dev.vars (or its example), as the panel's SSO would sign it.
+ * with JWT_SECRET from .dev.vars (or its example), as the panel's SSO would sign it with HMAC.
  */
 import { SignJWT } from 'jose';
 import { readDevVars } from './dev-vars.ts';
@@ -21,8 +21,15 @@ if (!secret) {
   process.exit(1);
 }
 
+// The first HMAC algorithm the Worker allows: the others are the identity provider's (JWKS), not ours to sign.
+const alg = (vars.JWT_ALGORITHMS || 'HS256').split(',').map((a) => a.trim()).find((a) => /^HS(256|384|512)$/.test(a));
+if (!alg) {
+  console.error('JWT_ALGORITHMS in .dev.vars allows no HMAC algorithm (HS256, HS384, HS512): tokens come from the JWKS');
+  process.exit(1);
+}
+
 let jwt = new SignJWT({ user_id: userId })
-  .setProtectedHeader({ alg: (vars.JWT_ALGORITHMS || 'HS256').split(',')[0]!.trim(), typ: 'JWT' })
+  .setProtectedHeader({ alg, typ: 'JWT' })
   .setSubject(String(userId))
   .setIssuedAt()
   .setExpirationTime(`${ttl}s`);

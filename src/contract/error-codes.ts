@@ -16,6 +16,10 @@ export const ERROR_CODES = {
   misconfigured: { status: 500, description: 'A secret or setting of the service is missing or invalid: it fails closed until its operator fixes it.' },
   internal: { status: 500, description: 'An unexpected error; logged with the request id, no internals in the answer.' },
   database_unavailable: { status: 503, description: 'The database cannot answer right now; nothing was half-applied. Retry after Retry-After seconds.' },
+  identity_provider_unavailable: {
+    status: 503,
+    description: "The identity provider's signing keys (JWT_JWKS_URL) cannot be fetched right now; the token was not judged. Retry after Retry-After seconds.",
+  },
 } as const satisfies Record<string, { status: number; description: string }>;
 
 export type ErrorCode = keyof typeof ERROR_CODES;
