@@ -111,7 +111,7 @@ const bearerSchema = z.object({
 });
 
 /** Unset: `user_id`, else a numeric `sub` (as tokens were read before the setting existed). */
-export const DEFAULT_USER_ID_CLAIMS = ['user_id', 'sub'] as const;
+const DEFAULT_USER_ID_CLAIMS = ['user_id', 'sub'] as const;
 
 function bearerConfig(p: z.output<typeof bearerSchema>): BearerConfig | string {
   if (!p.JWT_SECRET && !p.JWT_JWKS_URL) return 'JWT_SECRET is not set, nor JWT_JWKS_URL: bearer tokens need one of them';
