@@ -22,6 +22,8 @@ export default defineConfig(async () => {
             name: 'worker',
             include: ['test/worker/**/*.test.ts'],
             setupFiles: ['test/worker/setup.ts'],
+            // The local JWKS endpoint of test/worker/jwks.test.ts.
+            globalSetup: ['test/jwks/global-setup.ts'],
           },
         },
         {

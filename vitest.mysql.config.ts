@@ -32,7 +32,7 @@ export default defineConfig(async () => {
             name: 'worker-planetscale',
             include: ['test/worker/**/*.test.ts', 'test/mysql/**/*.worker.test.ts'],
             setupFiles: ['test/worker/setup.ts'],
-            globalSetup: ['test/mysql/global-setup.ts'],
+            globalSetup: ['test/mysql/global-setup.ts', 'test/jwks/global-setup.ts'],
           },
         },
         {

@@ -22,9 +22,12 @@ export function devSigning(env: NodeJS.ProcessEnv = process.env): DevSigning {
   const vars = readDevVars();
   const secret = env.JWT_SECRET || vars.JWT_SECRET;
   if (!secret) throw new Error('JWT_SECRET is not set in .dev.vars');
+  // The first HMAC algorithm the Worker allows: the others are the identity provider's (JWKS), not ours to sign.
+  const algorithm = (vars.JWT_ALGORITHMS || 'HS256').split(',').map((a) => a.trim()).find((a) => /^HS(256|384|512)$/.test(a));
+  if (!algorithm) throw new Error('JWT_ALGORITHMS in .dev.vars allows no HMAC algorithm (HS256, HS384, HS512): tokens come from the JWKS');
   return {
     secret,
-    algorithm: (vars.JWT_ALGORITHMS || 'HS256').split(',')[0]!.trim(),
+    algorithm,
     ...(vars.JWT_ISSUER ? { issuer: vars.JWT_ISSUER } : {}),
     ...(vars.JWT_AUDIENCE ? { audience: vars.JWT_AUDIENCE } : {}),
   };

@@ -18,8 +18,14 @@ export { BINDING_NAMES, type BindingName };
 /** The string bindings; `DB` is the D1 binding. Secrets are optional: a missing one fails closed. */
 export type Bindings = Env & Partial<Record<BindingName, string>>;
 
+/** Verified with JWT_SECRET. */
 export const HMAC_ALGORITHMS = ['HS256', 'HS384', 'HS512'] as const;
+/** Verified with a public key of the JWT_JWKS_URL key set. */
+export const JWKS_ALGORITHMS = ['RS256', 'ES256', 'EdDSA'] as const;
+export const JWT_ALGORITHMS = [...HMAC_ALGORITHMS, ...JWKS_ALGORITHMS] as const;
 export type HmacAlgorithm = (typeof HMAC_ALGORITHMS)[number];
+export type JwtAlgorithm = (typeof JWT_ALGORITHMS)[number];
+export const isHmacAlgorithm = (alg: JwtAlgorithm): alg is HmacAlgorithm => (HMAC_ALGORITHMS as readonly string[]).includes(alg);
 
 /** Default and bounds of DATABASE_TIMEOUT_MS: the driver has none, and a hung database must not hang the Worker. */
 export const DATABASE_TIMEOUT_MS = { default: 5000, min: 100, max: 60_000 } as const;
@@ -30,8 +36,12 @@ export interface SyncConfig {
 }
 
 export interface BearerConfig {
-  secret: string;
-  algorithms: HmacAlgorithm[];
+  /** The allowlist: HMAC ones only with `secret`, the others only with `jwksUrl`. */
+  algorithms: JwtAlgorithm[];
+  secret?: string;
+  jwksUrl?: URL;
+  /** Claims tried in order; the first one present in a token decides its user id. */
+  userIdClaims: readonly string[];
   issuer?: string;
   audience?: string;
 }
@@ -81,20 +91,53 @@ const syncSchema = z.object({
   VPS_SYNC_API_KEY_PREVIOUS: optional(secret('VPS_SYNC_API_KEY_PREVIOUS')),
 });
 
+/** http is accepted only for the local machine (tests, development); anything else needs https. */
+const LOOPBACK_HOST = /^(localhost|127(\.\d{1,3}){3}|\[::1\])$/;
+const jwksUrlMessage = 'JWT_JWKS_URL must be an https URL (http only for localhost)';
+function isJwksUrl(value: string): boolean {
+  if (!URL.canParse(value)) return false;
+  const url = new URL(value);
+  return url.protocol === 'https:' || (url.protocol === 'http:' && LOOPBACK_HOST.test(url.hostname));
+}
+
 const bearerSchema = z.object({
-  JWT_SECRET: secret('JWT_SECRET'),
+  JWT_SECRET: optional(secret('JWT_SECRET')),
+  JWT_JWKS_URL: optional(z.string().check(z.refine(isJwksUrl, jwksUrlMessage))),
   JWT_ALGORITHMS: optional(
     z.pipe(
       z.string(),
       z.pipe(
         z.transform(commaList),
-        z.array(z.enum(HMAC_ALGORITHMS, { error: `JWT_ALGORITHMS must list only ${HMAC_ALGORITHMS.join(', ')}` })).check(z.minLength(1, 'JWT_ALGORITHMS is empty')),
+        z.array(z.enum(JWT_ALGORITHMS, { error: `JWT_ALGORITHMS must list only ${JWT_ALGORITHMS.join(', ')}` })).check(z.minLength(1, 'JWT_ALGORITHMS is empty')),
       ),
     ),
   ),
+  JWT_USER_ID_CLAIM: optional(z.string().check(z.maxLength(200, 'JWT_USER_ID_CLAIM is longer than 200 characters'))),
   JWT_ISSUER: optional(z.string()),
   JWT_AUDIENCE: optional(z.string()),
 });
+
+/** Unset: `user_id`, else a numeric `sub` (as tokens were read before the setting existed). */
+const DEFAULT_USER_ID_CLAIMS = ['user_id', 'sub'] as const;
+
+function bearerConfig(p: z.output<typeof bearerSchema>): BearerConfig | string {
+  if (!p.JWT_SECRET && !p.JWT_JWKS_URL) return 'JWT_SECRET is not set, nor JWT_JWKS_URL: bearer tokens need one of them';
+  const algorithms = p.JWT_ALGORITHMS
+    ? [...new Set(p.JWT_ALGORITHMS)]
+    : [...(p.JWT_SECRET ? (['HS256'] as const) : []), ...(p.JWT_JWKS_URL ? JWKS_ALGORITHMS : [])];
+  for (const alg of algorithms) {
+    if (isHmacAlgorithm(alg) && !p.JWT_SECRET) return `JWT_ALGORITHMS lists ${alg} but JWT_SECRET is not set`;
+    if (!isHmacAlgorithm(alg) && !p.JWT_JWKS_URL) return `JWT_ALGORITHMS lists ${alg} but JWT_JWKS_URL is not set`;
+  }
+  return {
+    algorithms,
+    ...(p.JWT_SECRET ? { secret: p.JWT_SECRET } : {}),
+    ...(p.JWT_JWKS_URL ? { jwksUrl: new URL(p.JWT_JWKS_URL) } : {}),
+    userIdClaims: p.JWT_USER_ID_CLAIM ? [p.JWT_USER_ID_CLAIM] : DEFAULT_USER_ID_CLAIMS,
+    ...(p.JWT_ISSUER ? { issuer: p.JWT_ISSUER } : {}),
+    ...(p.JWT_AUDIENCE ? { audience: p.JWT_AUDIENCE } : {}),
+  };
+}
 
 const timeoutMessage = `DATABASE_TIMEOUT_MS must be a whole number of milliseconds from ${DATABASE_TIMEOUT_MS.min} to ${DATABASE_TIMEOUT_MS.max}`;
 const planetscaleSchema = z.object({
@@ -148,12 +191,7 @@ export function parseConfig(env: Bindings): Config {
       if (shipped) return shipped;
       return { apiKeys: p.VPS_SYNC_API_KEY_PREVIOUS ? [p.VPS_SYNC_API_KEY, p.VPS_SYNC_API_KEY_PREVIOUS] : [p.VPS_SYNC_API_KEY] };
     }),
-    bearer: section(bearerSchema, env, (p) => shippedSecret(env, environment, ['JWT_SECRET']) ?? ({
-      secret: p.JWT_SECRET,
-      algorithms: p.JWT_ALGORITHMS ?? ['HS256'],
-      ...(p.JWT_ISSUER ? { issuer: p.JWT_ISSUER } : {}),
-      ...(p.JWT_AUDIENCE ? { audience: p.JWT_AUDIENCE } : {}),
-    })),
+    bearer: section(bearerSchema, env, (p) => shippedSecret(env, environment, ['JWT_SECRET']) ?? bearerConfig(p)),
     database: section(planetscaleSchema, env, (p): DatabaseConfig | string => {
       const timeoutMs = p.DATABASE_TIMEOUT_MS ?? DATABASE_TIMEOUT_MS.default;
       if (p.DATABASE_URL) return { kind: 'planetscale', connection: { url: p.DATABASE_URL }, timeoutMs };

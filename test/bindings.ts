@@ -10,9 +10,12 @@ export const TEST_BINDINGS = {
   VPS_SYNC_API_KEY: 'test-api-key-0123456789abcdef0123456789abcdef',
   VPS_SYNC_API_KEY_PREVIOUS: '',
   JWT_SECRET: 'test-jwt-secret-0123456789abcdef0123456789abcdef',
+  // Set per test to the local JWKS endpoint (test/jwks/server.ts): test/worker/jwks.test.ts.
+  JWT_JWKS_URL: '',
   JWT_ISSUER: '',
   JWT_AUDIENCE: '',
   JWT_ALGORITHMS: 'HS256',
+  JWT_USER_ID_CLAIM: '',
   DATABASE_URL: '',
   DATABASE_HOST: '',
   DATABASE_USERNAME: '',

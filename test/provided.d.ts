@@ -2,6 +2,8 @@ declare module 'vitest' {
   export interface ProvidedContext {
     /** Driver URL of the local PlanetScale-compatible endpoint (test/mysql/global-setup.ts). */
     psUrl: string;
+    /** Base URL of the local JWKS endpoint (test/jwks/global-setup.ts). */
+    jwksUrl: string;
   }
 }
 export {};

@@ -52,8 +52,17 @@ const commonErrors = {
 };
 const bearerErrors = {
   '401': {
-    ...error('Missing, malformed, unsigned, wrongly signed or expired token, another scheme, or no user id.'),
+    ...error('Missing, malformed, unsigned, wrongly signed or expired token, an algorithm outside the allowlist, no or an unknown kid (JWKS), another scheme, or no user id.'),
     headers: { 'WWW-Authenticate': { schema: { type: 'string' }, description: 'RFC 6750 Bearer challenge.' } },
+  },
+};
+/** Spread after commonErrors: the bearer routes' 503 has one more cause. */
+const bearerUnavailable = {
+  '503': {
+    ...error(
+      'The database is unavailable (`database_unavailable`), or the identity provider\'s JWKS cannot be fetched (`identity_provider_unavailable`: network error, timeout, not 200, not a JSON key set); retry after Retry-After seconds.',
+    ),
+    headers: commonErrors['503'].headers,
   },
 };
 
@@ -102,7 +111,13 @@ export function buildOpenApiDocument(): JsonSchema {
       schemas,
       securitySchemes: {
         ApiKey: { type: 'apiKey', in: 'header', name: 'X-API-Key', description: 'VPS_SYNC_API_KEY, shared with the main site (>= 32 characters).' },
-        Bearer: { type: 'http', scheme: 'bearer', bearerFormat: 'JWT', description: 'HS256 by default; exp required; user id in user_id or a numeric sub.' },
+        Bearer: {
+          type: 'http',
+          scheme: 'bearer',
+          bearerFormat: 'JWT',
+          description:
+            'HS256/384/512 with JWT_SECRET, or RS256/ES256/EdDSA with a key of the JWT_JWKS_URL set named by the kid header; algorithms limited to JWT_ALGORITHMS; exp required; user id in JWT_USER_ID_CLAIM (default user_id, else a numeric sub).',
+        },
       },
     },
     paths: {
@@ -203,6 +218,7 @@ export function buildOpenApiDocument(): JsonSchema {
             ...bearerErrors,
             '405': error('Method not allowed (Allow: GET).'),
             ...commonErrors,
+            ...bearerUnavailable,
           },
         },
       },
@@ -218,6 +234,7 @@ export function buildOpenApiDocument(): JsonSchema {
             '404': error("No such VPS, a deleted one, or another user's (never 403)."),
             '405': error('Method not allowed (Allow: GET).'),
             ...commonErrors,
+            ...bearerUnavailable,
           },
         },
       },

@@ -17,6 +17,10 @@ export const ERROR_CODES = {
   internal: { status: 500, description: 'An unexpected error; logged with the request id, no internals in the answer.' },
   not_ready: { status: 503, description: 'GET /health/ready only: a setting is invalid or the database does not answer; `errors` names each failing part.' },
   database_unavailable: { status: 503, description: 'The database cannot answer right now; nothing was half-applied. Retry after Retry-After seconds.' },
+  identity_provider_unavailable: {
+    status: 503,
+    description: "The identity provider's signing keys (JWT_JWKS_URL) cannot be fetched right now; the token was not judged. Retry after Retry-After seconds.",
+  },
 } as const satisfies Record<string, { status: number; description: string }>;
 
 export type ErrorCode = keyof typeof ERROR_CODES;

@@ -1,50 +1,11 @@
 import type { MiddlewareHandler } from 'hono';
-import { decodeProtectedHeader, errors as joseErrors, jwtVerify, type JWTPayload, type JWTVerifyOptions } from 'jose';
-import { required, type BearerConfig, type HmacAlgorithm } from '../config';
+import { decodeProtectedHeader, errors as joseErrors, type JWTPayload } from 'jose';
+import { isHmacAlgorithm, required } from '../config';
 import { BOUNDS } from '../contract';
 import type { AppEnv } from '../env';
 import { ApiError } from '../errors';
-
-const HMAC_HASH: Record<HmacAlgorithm, string> = { HS256: 'SHA-256', HS384: 'SHA-384', HS512: 'SHA-512' };
-
-/** Leeway for clock skew between the SSO and the edge when checking exp/nbf/iat. */
-const CLOCK_TOLERANCE_SECONDS = 30;
-
-interface Verifier {
-  options: JWTVerifyOptions;
-  /** Imported once per algorithm: jose would re-import a raw secret on every verify. */
-  keys: Map<HmacAlgorithm, Promise<CryptoKey>>;
-}
-
-/** Per isolate: one verifier per parsed configuration. */
-const verifiers = new WeakMap<BearerConfig, Verifier>();
-function verifierFor(config: BearerConfig): Verifier {
-  let verifier = verifiers.get(config);
-  if (!verifier) {
-    verifier = {
-      options: {
-        algorithms: config.algorithms,
-        requiredClaims: ['exp'],
-        clockTolerance: CLOCK_TOLERANCE_SECONDS,
-        ...(config.issuer ? { issuer: config.issuer } : {}),
-        ...(config.audience ? { audience: config.audience } : {}),
-      },
-      keys: new Map(),
-    };
-    verifiers.set(config, verifier);
-  }
-  return verifier;
-}
-
-function keyFor(config: BearerConfig, verifier: Verifier, alg: HmacAlgorithm): Promise<CryptoKey> {
-  let key = verifier.keys.get(alg);
-  if (!key) {
-    const raw = new TextEncoder().encode(config.secret);
-    key = crypto.subtle.importKey('raw', raw, { name: 'HMAC', hash: HMAC_HASH[alg] }, false, ['verify']);
-    verifier.keys.set(alg, key);
-  }
-  return key;
-}
+import { errorChain, log } from '../log';
+import { JWKS_FETCH, KeySetUnavailableError, verifyToken } from './bearer-keys';
 
 /**
  * RFC 6750 challenge; `error` is omitted when no usable bearer credentials were sent at all.
@@ -65,6 +26,7 @@ const CLAIM_FAILURES: Record<string, string> = {
 };
 
 function describeFailure(err: unknown): string {
+  if (err instanceof joseErrors.JWKSNoMatchingKey) return 'Token key id is not known';
   if (err instanceof joseErrors.JWTExpired) return 'Token expired';
   if (err instanceof joseErrors.JWTClaimValidationFailed) return CLAIM_FAILURES[err.claim] ?? 'Token claims are not acceptable';
   if (err instanceof joseErrors.JWSSignatureVerificationFailed) return 'Token signature is invalid';
@@ -84,20 +46,21 @@ const asUserId = (value: unknown): number | null => {
   return Number.isInteger(n) && n >= BOUNDS.user_id.min && n <= BOUNDS.user_id.max ? n : null;
 };
 
-/** The owner a token speaks for: its `user_id` claim, else a numeric `sub`. */
-function userIdFrom(payload: JWTPayload): number | null {
-  return 'user_id' in payload ? asUserId(payload.user_id) : asUserId(payload.sub);
+/** The owner a token speaks for: the first of `claims` it carries (by default `user_id`, else a numeric `sub`). */
+function userIdFrom(payload: JWTPayload, claims: readonly string[]): number | null {
+  const claim = claims.find((name) => Object.hasOwn(payload, name));
+  return claim === undefined ? null : asUserId(payload[claim]);
 }
 
 /**
- * Bearer authentication of the panel's users. Verifies the JWT (algorithm allowlist, exp
- * required, iss/aud when configured) and sets `userId`. Every failure is a 401 with a
- * WWW-Authenticate challenge, never a 500.
+ * Bearer authentication of the panel's users. Verifies the JWT (algorithm allowlist; HMAC with
+ * the secret, or a public key of the JWKS named by a required `kid`; exp required; iss/aud when
+ * configured) and sets `userId`. Every token failure is a 401 with a WWW-Authenticate challenge,
+ * never a 500; a JWKS that cannot be fetched is a 503 with Retry-After.
  */
 export function bearerAuth(): MiddlewareHandler<AppEnv> {
   return async function bearerAuth(c, next) {
     const config = required(c.get('config').bearer, { request_id: c.get('requestId'), refusing: 'all bearer requests' });
-    const verifier = verifierFor(config);
     const header = c.req.header('Authorization');
     if (!header) throw challenge('Missing bearer token');
     const token = /^Bearer +(\S+) *$/i.exec(header)?.[1];
@@ -107,22 +70,31 @@ export function bearerAuth(): MiddlewareHandler<AppEnv> {
     // jose's synchronous header errors out of its async path (workerd reports those as
     // unhandled rejections even though they are caught).
     if (!isCompactJws(token)) throw challenge('Token is malformed', 'invalid_token');
-    let alg: string | undefined;
+    let alg: unknown;
+    let kid: unknown;
     try {
-      alg = decodeProtectedHeader(token).alg;
+      ({ alg, kid } = decodeProtectedHeader(token));
     } catch {
       throw challenge('Token is malformed', 'invalid_token');
     }
     const allowed = config.algorithms.find((a) => a === alg);
     if (!allowed) throw challenge('Token algorithm not allowed', 'invalid_token');
+    // A key set holds several keys: the token must say which one signed it.
+    if (!isHmacAlgorithm(allowed) && (typeof kid !== 'string' || kid === '')) throw challenge('Token has no key id', 'invalid_token');
 
     let payload: JWTPayload;
     try {
-      ({ payload } = await jwtVerify(token, await keyFor(config, verifier, allowed), verifier.options));
+      payload = await verifyToken(config, token, allowed);
     } catch (err) {
+      if (err instanceof KeySetUnavailableError) {
+        log.error('identity provider unavailable', { request_id: c.get('requestId'), error: errorChain(err) });
+        throw new ApiError('identity_provider_unavailable', 'Identity provider keys temporarily unavailable, retry later', {
+          headers: { 'Retry-After': String(JWKS_FETCH.retryAfterSeconds) },
+        });
+      }
       throw challenge(describeFailure(err), 'invalid_token');
     }
-    const userId = userIdFrom(payload);
+    const userId = userIdFrom(payload, config.userIdClaims);
     if (userId === null) throw challenge('Token carries no valid user id', 'invalid_token');
     c.set('userId', userId);
     await next();

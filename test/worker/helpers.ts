@@ -17,10 +17,22 @@ export async function call(path: string, init?: RequestInit): Promise<Response> 
   return res;
 }
 
-/** The Worker's fetch handler with some bindings changed (misconfiguration tests). */
+/** One `env` per bindings object: the Worker parses and caches per `env` (config, keys), as across requests in production. */
+const envs = new WeakMap<object, typeof env>();
+
+/**
+ * The Worker's fetch handler with some bindings changed (misconfiguration, JWKS). Calls with the
+ * same `bindings` object share one `env`, so what the Worker caches per configuration persists
+ * between them; a new object starts afresh.
+ */
 export async function callWith(bindings: Record<string, unknown>, path: string, init?: RequestInit): Promise<Response> {
   const { default: worker } = await import('../../src/index');
-  const res = await worker.fetch(new Request(BASE + path, init), { ...env, ...bindings } as typeof env, {
+  let merged = envs.get(bindings);
+  if (!merged) {
+    merged = { ...env, ...bindings } as typeof env;
+    envs.set(bindings, merged);
+  }
+  const res = await worker.fetch(new Request(BASE + path, init), merged, {
     waitUntil() {},
     passThroughOnException() {},
     props: {},

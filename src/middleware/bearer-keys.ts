@@ -1,0 +1,134 @@
+/**
+ * The keys bearer tokens are verified with, kept per parsed configuration and per isolate: the
+ * HMAC secret imported once per algorithm, and the identity provider's JWKS through jose's
+ * remote key set (its cache and fetch timeout) with a cooldown against refetch floods. The two
+ * never mix: an HMAC algorithm only ever gets the secret, an asymmetric one only a public key of
+ * the set (and jose's key type checks refuse anything else).
+ */
+import { createRemoteJWKSet, errors as joseErrors, jwtVerify, type JWTPayload, type JWTVerifyGetKey, type JWTVerifyOptions } from 'jose';
+import { isHmacAlgorithm, type BearerConfig, type HmacAlgorithm, type JwtAlgorithm } from '../config';
+
+/** Leeway for clock skew between the SSO and the edge when checking exp/nbf/iat. */
+const CLOCK_TOLERANCE_SECONDS = 30;
+
+/**
+ * How the JWKS is fetched. A set is kept for `cacheMaxAgeMs`; a token naming an unknown `kid`
+ * refetches it, but not within `cooldownMs` of the last fetch (so a flood of made-up key ids
+ * costs the identity provider one request, not one each). A fetch that takes longer than
+ * `timeoutMs` fails: the request is answered 503 with Retry-After `retryAfterSeconds`.
+ */
+export const JWKS_FETCH = { timeoutMs: 3000, cooldownMs: 30_000, cacheMaxAgeMs: 600_000, retryAfterSeconds: 5 } as const;
+
+const HMAC_HASH: Record<HmacAlgorithm, string> = { HS256: 'SHA-256', HS384: 'SHA-384', HS512: 'SHA-512' };
+
+/**
+ * The JWKS could not be fetched (network error, timeout, a status other than 200, not JSON) or
+ * is not a usable key set. Not the token's fault: the client may retry.
+ */
+export class KeySetUnavailableError extends Error {
+  constructor(options: { cause: unknown }) {
+    super('The JWKS cannot be fetched or used', options);
+    this.name = 'KeySetUnavailableError';
+  }
+}
+
+interface Verifier {
+  options: JWTVerifyOptions;
+  /** Imported once per algorithm: jose would re-import a raw secret on every verify. */
+  hmacKeys: Map<HmacAlgorithm, Promise<CryptoKey>>;
+  jwks?: JWTVerifyGetKey;
+}
+
+/**
+ * jose's remote key set (its fetch, timeout and cache), with the cooldown kept here and its
+ * failures told apart: an unknown `kid` stays jose's error (the token's fault, a 401); anything
+ * else from fetching or reading the set is KeySetUnavailableError.
+ *
+ * jose's own cooldown is switched off (Infinity): when it refetches for an unknown kid it hands
+ * back the retry's rejection unawaited, which workerd reports as an unhandled rejection. So the
+ * refetch happens here, through the set's own `reload()`, at most once per cooldown.
+ */
+function remoteKeySet(url: URL): JWTVerifyGetKey {
+  const keySet = createRemoteJWKSet(url, {
+    timeoutDuration: JWKS_FETCH.timeoutMs,
+    cooldownDuration: Infinity,
+    cacheMaxAge: JWKS_FETCH.cacheMaxAgeMs,
+  });
+  let fetchedAt = -Infinity;
+  const reload = async () => {
+    await keySet.reload();
+    fetchedAt = Date.now();
+  };
+  return async (header, token) => {
+    try {
+      if (!keySet.fresh) await reload();
+      try {
+        return await keySet(header, token);
+      } catch (err) {
+        if (!(err instanceof joseErrors.JWKSNoMatchingKey) || Date.now() < fetchedAt + JWKS_FETCH.cooldownMs) throw err;
+        await reload();
+        return await keySet(header, token);
+      }
+    } catch (err) {
+      if (err instanceof joseErrors.JWKSNoMatchingKey || err instanceof joseErrors.JWKSMultipleMatchingKeys) throw err;
+      throw new KeySetUnavailableError({ cause: err });
+    }
+  };
+}
+
+/** Per isolate: one verifier (options, imported secret, remote key set) per parsed configuration. */
+const verifiers = new WeakMap<BearerConfig, Verifier>();
+function verifierFor(config: BearerConfig): Verifier {
+  let verifier = verifiers.get(config);
+  if (!verifier) {
+    verifier = {
+      options: {
+        algorithms: config.algorithms,
+        requiredClaims: ['exp'],
+        clockTolerance: CLOCK_TOLERANCE_SECONDS,
+        ...(config.issuer ? { issuer: config.issuer } : {}),
+        ...(config.audience ? { audience: config.audience } : {}),
+      },
+      hmacKeys: new Map(),
+      ...(config.jwksUrl ? { jwks: remoteKeySet(config.jwksUrl) } : {}),
+    };
+    verifiers.set(config, verifier);
+  }
+  return verifier;
+}
+
+function hmacKey(secret: string, verifier: Verifier, alg: HmacAlgorithm): Promise<CryptoKey> {
+  let key = verifier.hmacKeys.get(alg);
+  if (!key) {
+    key = crypto.subtle.importKey('raw', new TextEncoder().encode(secret), { name: 'HMAC', hash: HMAC_HASH[alg] }, false, ['verify']);
+    verifier.hmacKeys.set(alg, key);
+  }
+  return key;
+}
+
+/**
+ * Verifies a token whose header names `alg` (already checked against the allowlist) and returns
+ * its claims. Throws jose's errors for a bad token and KeySetUnavailableError when the JWKS
+ * cannot be had.
+ */
+export async function verifyToken(config: BearerConfig, token: string, alg: JwtAlgorithm): Promise<JWTPayload> {
+  const verifier = verifierFor(config);
+  if (isHmacAlgorithm(alg)) {
+    // The allowlist holds an HMAC algorithm only when the secret is set (src/config.ts).
+    return (await jwtVerify(token, await hmacKey(config.secret!, verifier, alg), verifier.options)).payload;
+  }
+  try {
+    return (await jwtVerify(token, verifier.jwks!, verifier.options)).payload;
+  } catch (err) {
+    if (!(err instanceof joseErrors.JWKSMultipleMatchingKeys)) throw err;
+    // Several keys of the set share the token's kid (a rotation published both): try each.
+    for await (const key of err) {
+      try {
+        return (await jwtVerify(token, key, verifier.options)).payload;
+      } catch (e) {
+        if (!(e instanceof joseErrors.JWSSignatureVerificationFailed)) throw e;
+      }
+    }
+    throw new joseErrors.JWSSignatureVerificationFailed();
+  }
+}
