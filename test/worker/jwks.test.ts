@@ -370,7 +370,7 @@ describe('GET /api/vps when the JWKS cannot be fetched', () => {
 describe('bearer configuration', () => {
   const secret = TEST_BINDINGS.JWT_SECRET;
   const jwks = 'https://sso.example.com/realms/panel/protocol/openid-connect/certs';
-  const bearer = (bindings: Record<string, string>) => parseConfig({ ...bindings } as unknown as Bindings).bearer;
+  const bearer = (bindings: Record<string, string>) => parseConfig({ ENVIRONMENT: 'test', ...bindings } as unknown as Bindings).bearer;
 
   it('allows by default the algorithms of the configured key sources', () => {
     const algorithms = (b: Record<string, string>) => {
