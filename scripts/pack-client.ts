@@ -17,7 +17,6 @@ export async function packClient(outdir = resolve(root, 'dist')): Promise<string
   await buildClient();
   const project = JSON.parse(await readFile(resolve(root, 'package.json'), 'utf8')) as {
     version: string;
-    engines: Record<string, string>;
     dependencies: Record<string, string>;
   };
   const staging = await mkdtemp(join(tmpdir(), 'vps-sync-client-'));
@@ -31,7 +30,8 @@ export async function packClient(outdir = resolve(root, 'dist')): Promise<string
       type: 'module',
       exports: { '.': { types: './dist/index.d.ts', default: './dist/index.js' } },
       files: ['dist', 'README.md'],
-      engines: project.engines,
+      // The client's own floor, not the repository's toolchain (which needs Node 22.12+).
+      engines: { node: '>=20.3.0' },
       // The bundle leaves zod/mini to the importer: the same zod major as the Worker validates with.
       dependencies: { zod: `^${project.dependencies.zod}` },
     };

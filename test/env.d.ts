@@ -1,12 +1,7 @@
 import type { D1Migration } from 'cloudflare:test';
-import type * as MainModule from '../src/index';
 
 declare global {
   namespace Cloudflare {
-    interface GlobalProps {
-      /** Types `exports` from cloudflare:workers as the Worker's own module. */
-      mainModule: typeof MainModule;
-    }
     interface Env {
       /** From vitest.config.ts: the D1 migrations the setup file applies. */
       TEST_MIGRATIONS: D1Migration[];
