@@ -106,7 +106,8 @@ export function buildOpenApiDocument(): JsonSchema {
       description:
         'The bridge between the main site (POST /api/vps/sync, X-API-Key) and the control panel (GET /api/vps, Bearer JWT). Every response carries X-Request-Id; every error is the Error envelope.',
     },
-    servers: [{ url: 'http://localhost:5050', description: 'npm run dev' }],
+    // Relative: the Worker that serves this document (http://localhost:5050 under npm run dev).
+    servers: [{ url: '/', description: 'The Worker serving this document' }],
     components: {
       schemas,
       securitySchemes: {
