@@ -8,11 +8,14 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 /**
  * The bundle is what a Worker parses on every cold start. This builds it exactly as a
  * deploy would (wrangler, minified) and holds it to a budget. Both stores ship in it, since
- * the store is chosen at run time by binding: Drizzle's SQLite and MySQL dialects are about
- * half of the ~75 KiB; hono, jose, zod/mini, the served OpenAPI document (~3 KiB) and our
- * code the rest. zod's JSON Schema code is not in it: the document is generated ahead.
+ * the store is chosen at run time by binding: Drizzle's SQLite and MySQL dialects (with a
+ * pg-core part Drizzle's own sql.js and relations.js pull in) are over a third of it; zod/mini,
+ * hono, jose (HMAC and, since SSO tokens, JWKS: asymmetric keys and the remote key set), the
+ * served OpenAPI document (about 4 KiB) and our code the rest. zod's JSON Schema code is not in
+ * it: the document is generated ahead. The budget rose from 80 to 88 KiB with JWKS support; the
+ * way down to 64 KiB (one dialect per build, no pg-core) is the performance work still open.
  */
-const BUDGET_GZIP_BYTES = 80 * 1024;
+const BUDGET_GZIP_BYTES = 88 * 1024;
 
 const root = resolve(import.meta.dirname, '../..');
 let outdir: string;
