@@ -58,6 +58,7 @@ export async function send(t: Transport, body: unknown, idempotencyKey: string, 
       const last = failure instanceof VpsSyncError ? failure : undefined;
       throw new VpsSyncUnavailableError(`Gave up after ${attempt} attempt(s): ${messageOf(failure)}`, attempt, {
         status: last?.status,
+        code: last?.code,
         requestId: last?.requestId,
         body: last?.body,
         cause: failure,

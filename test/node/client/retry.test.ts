@@ -109,7 +109,7 @@ describe('retries', () => {
     const error = await client.createVps(CREATE).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(VpsSyncUnavailableError);
     const unavailable = error as VpsSyncUnavailableError;
-    expect(unavailable).toMatchObject({ attempts: 5, status: 503, requestId: 'req-503' });
+    expect(unavailable).toMatchObject({ attempts: 5, status: 503, code: 'database_unavailable', requestId: 'req-503' });
     expect(unavailable.message).toBe('Gave up after 5 attempt(s): Database temporarily unavailable, retry later');
     expect(unavailable.cause).toBeInstanceOf(VpsSyncError);
     expect((unavailable.cause as VpsSyncError).status).toBe(503);
