@@ -2,6 +2,8 @@ declare module 'vitest' {
   export interface ProvidedContext {
     /** Driver URL of the local PlanetScale-compatible endpoint (test/mysql/global-setup.ts). */
     psUrl: string;
+    /** Origin of the local Worker the node suites share (test/node/global-setup.ts). */
+    workerUrl: string;
   }
 }
 export {};
