@@ -12,9 +12,12 @@ import { buildClient } from './build-client.ts';
 
 const root = resolve(import.meta.dirname, '..');
 
-/** Builds the client and packs it; returns the tarball's path. */
-export async function packClient(outdir = resolve(root, 'dist')): Promise<string> {
-  await buildClient();
+/**
+ * Builds the client and packs it; returns the tarball's path. `build: false` packs the client/dist
+ * that is already there (the tests' global setup has just built it).
+ */
+export async function packClient(outdir = resolve(root, 'dist'), { build = true } = {}): Promise<string> {
+  if (build) await buildClient();
   const project = JSON.parse(await readFile(resolve(root, 'package.json'), 'utf8')) as {
     version: string;
     dependencies: Record<string, string>;

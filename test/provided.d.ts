@@ -4,6 +4,8 @@ declare module 'vitest' {
     psUrl: string;
     /** Base URL of the local JWKS endpoint (test/jwks/global-setup.ts). */
     jwksUrl: string;
+    /** Origin of the local Worker the node suites share (test/node/global-setup.ts). */
+    workerUrl: string;
   }
 }
 export {};

@@ -4,15 +4,11 @@
  * connection is answered normally, with its own X-Request-Id and envelope.
  */
 import { connect } from 'node:net';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, inject, it } from 'vitest';
 import { TEST_BINDINGS } from '../bindings.ts';
-import { startLocalWorker, type LocalWorker } from './local-worker.ts';
 
-let worker: LocalWorker;
-beforeAll(async () => {
-  worker = await startLocalWorker();
-}, 120_000);
-afterAll(() => worker?.stop());
+/** The local Worker the node suites share (test/node/global-setup.ts). */
+const worker = { url: inject('workerUrl') };
 
 const HEALTH = 'GET /health HTTP/1.1\r\nHost: vps-sync.test\r\n\r\n';
 const sync = (headers: string) =>

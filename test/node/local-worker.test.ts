@@ -2,6 +2,7 @@ import { existsSync, readFileSync, readdirSync } from 'node:fs';
 import { afterAll, describe, expect, it } from 'vitest';
 import { TEST_BINDINGS } from '../bindings.ts';
 import { startLocalWorker, type LocalWorker } from './local-worker.ts';
+import { listVps } from './panel.ts';
 
 let worker: LocalWorker | undefined;
 afterAll(() => worker?.stop());
@@ -24,8 +25,18 @@ function descendants(pid = process.pid): string[] {
   });
 }
 
+const create = (url: string, userId: number, name: string) =>
+  fetch(`${url}/api/vps/sync`, {
+    method: 'POST',
+    headers: { 'Content-Type': 'application/json', 'X-API-Key': TEST_BINDINGS.VPS_SYNC_API_KEY },
+    body: JSON.stringify({
+      action: 'create',
+      vps: { user_id: userId, name, cpu: 1, ram: 512, disk: 10, os: 'Debian 12', hypervisor: 'kvm' },
+    }),
+  });
+
 describe('startLocalWorker', () => {
-  it('serves the Worker on loopback with the test secrets and a migrated database, and stops it', async () => {
+  it('serves the Worker on loopback with the test secrets and a migrated database, resets that database, and stops', async () => {
     worker = await startLocalWorker();
     expect(new URL(worker.url).hostname).toBe('127.0.0.1');
 
@@ -34,17 +45,18 @@ describe('startLocalWorker', () => {
     expect(await health.json()).toEqual({ status: 'success', message: 'ok' });
 
     // The test key is accepted (401 otherwise) and the table exists (500 otherwise).
-    const created = await fetch(`${worker.url}/api/vps/sync`, {
-      method: 'POST',
-      headers: { 'Content-Type': 'application/json', 'X-API-Key': TEST_BINDINGS.VPS_SYNC_API_KEY },
-      body: JSON.stringify({
-        action: 'create',
-        vps: { user_id: 5, name: 'harness', cpu: 1, ram: 512, disk: 10, os: 'Debian 12', hypervisor: 'kvm' },
-      }),
-    });
+    const created = await create(worker.url, 5, 'harness');
     expect(created.status).toBe(201);
     expect(await created.json()).toMatchObject({ vps: { id: 1, name: 'harness' } });
+    expect(await listVps(worker.url, 5)).toHaveLength(1);
     if (existsSync('/proc')) expect(descendants().some((cmd) => cmd.includes('workerd'))).toBe(true);
+
+    // As a fresh instance: the rows are gone and ids start at 1 again; the Worker kept running.
+    await worker.resetDatabase();
+    expect(await listVps(worker.url, 5)).toEqual([]);
+    const again = await create(worker.url, 6, 'after reset');
+    expect(again.status).toBe(201);
+    expect(await again.json()).toMatchObject({ vps: { id: 1, user_id: 6, name: 'after reset' } });
 
     await worker.stop();
     await expect(fetch(`${worker.url}/health`)).rejects.toThrow();

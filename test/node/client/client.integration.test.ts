@@ -1,4 +1,4 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, inject, it } from 'vitest';
 import {
   VpsSyncAuthError,
   VpsSyncConflictError,
@@ -11,19 +11,14 @@ import {
   type RetryEvent,
 } from '../../../client/index.ts';
 import { TEST_BINDINGS } from '../../bindings.ts';
-import { startLocalWorker, type LocalWorker } from '../local-worker.ts';
 import { listVps } from '../panel.ts';
 
-/** The client against the real Worker (wrangler's local runtime and D1), end to end. */
-let worker: LocalWorker;
-beforeAll(async () => {
-  worker = await startLocalWorker();
-}, 60_000);
-afterAll(() => worker?.stop());
+/** The client against the real Worker (wrangler's local runtime and D1, shared: test/node/global-setup.ts), end to end. */
+const workerUrl = inject('workerUrl');
 
 const panel = (options: { apiKey?: string; validate?: boolean; fetch?: FetchLike; onRetry?: (e: RetryEvent) => void } = {}) =>
   createVpsSyncClient({
-    baseUrl: worker.url,
+    baseUrl: workerUrl,
     apiKey: TEST_BINDINGS.VPS_SYNC_API_KEY,
     retry: { baseDelayMs: 10, maxDelayMs: 50 },
     ...options,
@@ -47,15 +42,15 @@ describe('sync client against the Worker', () => {
     const created = await client.createVps(order(101, 'order-1'));
     expect(created).toMatchObject({ applied: true, outcome: 'created' });
     expect(created.vps).toMatchObject({ userId: 101, externalId: 'order-1', status: 'creating', ramMb: 2048, diskGb: 50 });
-    expect(await listVps(worker.url, 101)).toMatchObject([{ id: created.vps.id, ram: 2048, status: 'creating' }]);
+    expect(await listVps(workerUrl, 101)).toMatchObject([{ id: created.vps.id, ram: 2048, status: 'creating' }]);
 
     const running = await client.updateStatus({ externalId: 'order-1' }, 'running');
     expect(running).toMatchObject({ applied: true, outcome: 'updated', vps: { id: created.vps.id, status: 'running' } });
-    expect(await listVps(worker.url, 101)).toMatchObject([{ id: created.vps.id, status: 'running' }]);
+    expect(await listVps(workerUrl, 101)).toMatchObject([{ id: created.vps.id, status: 'running' }]);
 
     const deleted = await client.deleteVps({ id: created.vps.id });
     expect(deleted).toMatchObject({ applied: true, outcome: 'deleted' });
-    expect(await listVps(worker.url, 101)).toEqual([]);
+    expect(await listVps(workerUrl, 101)).toEqual([]);
     expect(await client.deleteVps({ id: created.vps.id })).toMatchObject({ applied: false, outcome: 'already_deleted' });
   });
 
@@ -65,7 +60,7 @@ describe('sync client against the Worker', () => {
     const again = await client.createVps(order(102, 'order-2'));
     expect(again).toEqual({ applied: false, outcome: 'replayed', vps: first.vps });
     await expect(client.createVps({ ...order(102, 'order-2'), cpu: 4 })).rejects.toBeInstanceOf(VpsSyncConflictError);
-    expect(await listVps(worker.url, 102)).toHaveLength(1);
+    expect(await listVps(workerUrl, 102)).toHaveLength(1);
   });
 
   it('applies a create once when its answer is lost and the retry reuses the Idempotency-Key', async () => {
@@ -81,7 +76,7 @@ describe('sync client against the Worker', () => {
     expect(attempts).toBe(2);
     expect(retries).toHaveLength(1);
     expect(result.applied).toBe(true);
-    expect(await listVps(worker.url, 103)).toMatchObject([{ id: result.vps.id }]);
+    expect(await listVps(workerUrl, 103)).toMatchObject([{ id: result.vps.id }]);
   });
 
   it("refuses the same Idempotency-Key with another body (422)", async () => {
@@ -124,7 +119,7 @@ describe('sync client against the Worker', () => {
     expect(error).toMatchObject({ status: 401, message: 'Invalid API key' });
     expect(attempts).toBe(1);
     expect(retries).toEqual([]);
-    expect(await listVps(worker.url, 106)).toEqual([]);
+    expect(await listVps(workerUrl, 106)).toEqual([]);
   });
 
   it("reconciles a user's VPS to the main site's list (dry run first)", async () => {
@@ -138,11 +133,11 @@ describe('sync client against the Worker', () => {
 
     const dry = await client.reconcile({ userId: 107, vps: items, dryRun: true });
     expect(dry).toMatchObject({ dryRun: true, counts: { created: 1, updated: 1, deleted: 1, unchanged: 0, skipped: 0 } });
-    expect((await listVps(worker.url, 107)).map((v) => v.external_id).sort()).toEqual(['drop', 'keep']);
+    expect((await listVps(workerUrl, 107)).map((v) => v.external_id).sort()).toEqual(['drop', 'keep']);
 
     const done = await client.reconcile({ userId: 107, vps: items });
     expect(done).toEqual({ dryRun: false, counts: dry.counts, skipped: [] });
-    const listed = await listVps(worker.url, 107);
+    const listed = await listVps(workerUrl, 107);
     expect(listed.map((v) => [v.external_id, v.cpu]).sort()).toEqual([
       ['keep', 4],
       ['new', 2],

@@ -19,7 +19,7 @@ describe('npm run pack:client', () => {
     const out = await mkdtemp(join(tmpdir(), 'vps-sync-pack-'));
     const app = await mkdtemp(join(tmpdir(), 'vps-sync-main-site-'));
     dirs.push(out, app);
-    const tarball = await packClient(out);
+    const tarball = await packClient(out, { build: false }); // client/dist: built by the global setup
     await writeFile(join(app, 'package.json'), JSON.stringify({ name: 'main-site', private: true, type: 'module' }));
     await run('npm', ['install', tarball, '--prefer-offline', '--no-audit', '--no-fund', '--ignore-scripts'], { cwd: app });
     const { stdout: tree } = await run('npm', ['ls', '--all', '--parseable'], { cwd: app });

@@ -1,22 +1,17 @@
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, beforeEach, describe, expect, inject, it } from 'vitest';
 import { TEST_BINDINGS } from '../../bindings.ts';
-import { startLocalWorker, type LocalWorker } from '../local-worker.ts';
 import { listVps, panelToken } from '../panel.ts';
 import { startFlakyProxy, type FlakyProxy } from './flaky-proxy.ts';
 import { runCommand } from './processes.ts';
 
-/** examples/curl/vps-sync.sh against a local Worker, through a proxy that can fail on demand. */
-let worker: LocalWorker;
+/** examples/curl/vps-sync.sh against the local Worker (test/node/global-setup.ts), through a proxy that can fail on demand. */
+const workerUrl = inject('workerUrl');
 let proxy: FlakyProxy;
 
 beforeAll(async () => {
-  worker = await startLocalWorker();
-  proxy = await startFlakyProxy(worker.url);
-}, 60_000);
-afterAll(async () => {
-  await proxy?.stop();
-  await worker?.stop();
+  proxy = await startFlakyProxy(workerUrl);
 });
+afterAll(() => proxy?.stop());
 beforeEach(() => {
   proxy.requests.length = 0;
 });
@@ -34,14 +29,14 @@ describe('examples/curl/vps-sync.sh', () => {
     const created = await script(['create', '501', 'curl "quoted" vps', '2', '2', '50', 'Ubuntu 22.04 LTS', 'proxmox']);
     expect(created).toMatchObject({ code: 0, stderr: '' });
     const { vps } = JSON.parse(created.stdout) as { vps: { id: number } };
-    expect(await listVps(worker.url, 501)).toMatchObject([
+    expect(await listVps(workerUrl, 501)).toMatchObject([
       { id: vps.id, name: 'curl "quoted" vps', cpu: 2, ram: 2048, disk: 50, os: 'Ubuntu 22.04 LTS', status: 'creating' },
     ]);
 
     const running = await script(['status', String(vps.id), 'running']);
     expect(running.code).toBe(0);
     expect(JSON.parse(running.stdout)).toMatchObject({ status: 'success', vps: { id: vps.id, status: 'running' } });
-    expect(await listVps(worker.url, 501)).toMatchObject([{ id: vps.id, status: 'running' }]);
+    expect(await listVps(workerUrl, 501)).toMatchObject([{ id: vps.id, status: 'running' }]);
 
     const listed = await script(['list'], { VPS_PANEL_TOKEN: await panelToken(501) });
     expect(listed.code).toBe(0);
@@ -50,7 +45,7 @@ describe('examples/curl/vps-sync.sh', () => {
     const deleted = await script(['delete', String(vps.id)]);
     expect(deleted.code).toBe(0);
     expect(JSON.parse(deleted.stdout)).toMatchObject({ status: 'success', applied: true });
-    expect(await listVps(worker.url, 501)).toEqual([]);
+    expect(await listVps(workerUrl, 501)).toEqual([]);
   });
 
   it('exits non-zero on an HTTP error, printing the error answer, without retrying it', async () => {
@@ -61,7 +56,7 @@ describe('examples/curl/vps-sync.sh', () => {
     expect(missing.code).toBe(22);
     expect(JSON.parse(missing.stdout)).toMatchObject({ message: 'VPS 999999 not found' });
     expect(proxy.requests).toHaveLength(2);
-    expect(await listVps(worker.url, 502)).toEqual([]);
+    expect(await listVps(workerUrl, 502)).toEqual([]);
   });
 
   it('retries a 503 after its Retry-After with the same Idempotency-Key, and creates once', async () => {
@@ -71,7 +66,7 @@ describe('examples/curl/vps-sync.sh', () => {
     expect(proxy.requests).toHaveLength(2);
     expect(proxy.requests[0]?.idempotencyKey).toMatch(/^[0-9a-f-]{32,36}$/);
     expect(proxy.requests[1]?.idempotencyKey).toBe(proxy.requests[0]?.idempotencyKey);
-    expect(await listVps(worker.url, 503)).toHaveLength(1);
+    expect(await listVps(workerUrl, 503)).toHaveLength(1);
   });
 
   it('refuses to run without its settings or with bad arguments', async () => {

@@ -1,29 +1,25 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { TEST_BINDINGS } from '../../bindings.ts';
-import { startLocalWorker, type LocalWorker } from '../local-worker.ts';
 import { listVps } from '../panel.ts';
 import { startServer, type RunningServer } from './processes.ts';
 
 /**
  * examples/express run as the main site would run it: its own Node process, importing the built
- * client through `vps-sync/client`, pointed at a local Worker and driven over HTTP.
+ * client through `vps-sync/client`, pointed at the local Worker (test/node/global-setup.ts) and
+ * driven over HTTP.
  */
-let worker: LocalWorker;
+const workerUrl = inject('workerUrl');
 let shop: RunningServer | undefined;
 
 beforeAll(async () => {
-  worker = await startLocalWorker();
   shop = await startServer(
     process.execPath,
     ['--import', 'tsx', 'examples/express/server.ts'],
-    { ...process.env, PORT: '0', HOST: '127.0.0.1', VPS_SYNC_URL: worker.url, VPS_SYNC_API_KEY: TEST_BINDINGS.VPS_SYNC_API_KEY },
+    { ...process.env, PORT: '0', HOST: '127.0.0.1', VPS_SYNC_URL: workerUrl, VPS_SYNC_API_KEY: TEST_BINDINGS.VPS_SYNC_API_KEY },
     /^shop listening on /,
   );
 }, 60_000);
-afterAll(async () => {
-  await shop?.stop();
-  await worker?.stop();
-});
+afterAll(() => shop?.stop());
 
 const call = async (method: string, path: string, body?: object) => {
   const response = await fetch(`${shop!.url}${path}`, {
@@ -39,17 +35,17 @@ describe('examples/express', () => {
     const paid = await call('POST', '/orders/1001/pay', { userId: 201, plan: 'vps-m', name: 'shop-1', os: 'Debian 12' });
     expect(paid.status).toBe(201);
     expect(paid.body).toMatchObject({ orderId: '1001', vps: { externalId: 'order-1001', ramMb: 2048, status: 'creating' } });
-    expect(await listVps(worker.url, 201)).toMatchObject([
+    expect(await listVps(workerUrl, 201)).toMatchObject([
       { external_id: 'order-1001', name: 'shop-1', cpu: 2, ram: 2048, disk: 50, os: 'Debian 12', hypervisor: 'proxmox', status: 'creating' },
     ]);
 
     const ready = await call('POST', '/orders/1001/ready');
     expect(ready).toMatchObject({ status: 200, body: { vps: { status: 'running' } } });
-    expect(await listVps(worker.url, 201)).toMatchObject([{ external_id: 'order-1001', status: 'running' }]);
+    expect(await listVps(workerUrl, 201)).toMatchObject([{ external_id: 'order-1001', status: 'running' }]);
 
     const cancelled = await call('DELETE', '/orders/1001');
     expect(cancelled).toEqual({ status: 200, body: { orderId: '1001', deleted: true } });
-    expect(await listVps(worker.url, 201)).toEqual([]);
+    expect(await listVps(workerUrl, 201)).toEqual([]);
   });
 
   it("turns the client's typed errors into the shop's answers", async () => {
@@ -59,6 +55,6 @@ describe('examples/express', () => {
       body: { error: 'Validation failed', fields: [{ field: 'vps.name', message: 'must be at most 100 characters' }] },
     });
     expect(await call('POST', '/orders/9999/ready')).toEqual({ status: 404, body: { error: 'no such order in the panel' } });
-    expect(await listVps(worker.url, 202)).toEqual([]);
+    expect(await listVps(workerUrl, 202)).toEqual([]);
   });
 });

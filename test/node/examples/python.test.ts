@@ -1,33 +1,32 @@
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, beforeEach, describe, expect, inject, it } from 'vitest';
 import { TEST_BINDINGS } from '../../bindings.ts';
-import { startLocalWorker, type LocalWorker } from '../local-worker.ts';
 import { listVps, panelToken } from '../panel.ts';
 import { startFlakyProxy, type FlakyProxy } from './flaky-proxy.ts';
 import { runCommand } from './processes.ts';
 
-/** examples/python/vps_sync.py against a local Worker, through a proxy that can fail on demand. */
-let worker: LocalWorker;
+/** examples/python/vps_sync.py against the local Worker (test/node/global-setup.ts), through a proxy that can fail on demand. */
+const workerUrl = inject('workerUrl');
 let proxy: FlakyProxy;
+/** The interpreter `python3` names, resolved once (a version manager's shim costs a second a call). */
+let python3 = 'python3';
 
 beforeAll(async () => {
   // No python3 is a failure, not a skip: the example would then be untested.
-  const version = await runCommand('python3', ['--version'], process.env).catch((err: Error) => {
+  const found = await runCommand('python3', ['-c', 'import sys; print(sys.version); print(sys.executable)'], process.env).catch((err: Error) => {
     throw new Error(`python3 is needed to test examples/python: ${err.message}`);
   });
-  expect(version.stdout).toMatch(/^Python 3\./);
-  worker = await startLocalWorker();
-  proxy = await startFlakyProxy(worker.url);
-}, 60_000);
-afterAll(async () => {
-  await proxy?.stop();
-  await worker?.stop();
+  const [version = '', executable = ''] = found.stdout.split('\n');
+  expect(version).toMatch(/^3\./);
+  if (executable) python3 = executable;
+  proxy = await startFlakyProxy(workerUrl);
 });
+afterAll(() => proxy?.stop());
 beforeEach(() => {
   proxy.requests.length = 0;
 });
 
 const python = (args: string[], env: Record<string, string> = {}) =>
-  runCommand('python3', ['examples/python/vps_sync.py', ...args], {
+  runCommand(python3, ['examples/python/vps_sync.py', ...args], {
     PATH: process.env.PATH,
     VPS_SYNC_URL: proxy.url,
     VPS_SYNC_API_KEY: TEST_BINDINGS.VPS_SYNC_API_KEY,
@@ -43,12 +42,12 @@ describe('examples/python/vps_sync.py', () => {
     expect(created).toMatchObject({ code: 0, stderr: '' });
     const { vps } = JSON.parse(created.stdout) as { vps: { id: number; ram: number; status: string } };
     expect(vps).toMatchObject({ ram: 2048, status: 'creating' });
-    expect(await listVps(worker.url, 401)).toMatchObject([{ id: vps.id, name: 'py-vps', ram: 2048, status: 'creating' }]);
+    expect(await listVps(workerUrl, 401)).toMatchObject([{ id: vps.id, name: 'py-vps', ram: 2048, status: 'creating' }]);
 
     const running = await python(['status', String(vps.id), 'running']);
     expect(running.code).toBe(0);
     expect(JSON.parse(running.stdout)).toMatchObject({ status: 'success', applied: true, vps: { id: vps.id, status: 'running' } });
-    expect(await listVps(worker.url, 401)).toMatchObject([{ id: vps.id, status: 'running' }]);
+    expect(await listVps(workerUrl, 401)).toMatchObject([{ id: vps.id, status: 'running' }]);
 
     const listed = await python(['list'], { VPS_PANEL_TOKEN: await panelToken(401) });
     expect(listed.code).toBe(0);
@@ -57,7 +56,7 @@ describe('examples/python/vps_sync.py', () => {
     const deleted = await python(['delete', String(vps.id)]);
     expect(deleted.code).toBe(0);
     expect(JSON.parse(deleted.stdout)).toMatchObject({ status: 'success', applied: true });
-    expect(await listVps(worker.url, 401)).toEqual([]);
+    expect(await listVps(workerUrl, 401)).toEqual([]);
   });
 
   it('retries 503 (after its Retry-After) and 502 with one Idempotency-Key, and creates once', async () => {
@@ -72,7 +71,7 @@ describe('examples/python/vps_sync.py', () => {
     const keys = new Set(proxy.requests.map((r) => r.idempotencyKey));
     expect(keys.size).toBe(1);
     expect([...keys][0]).toMatch(/^[0-9a-f-]{36}$/);
-    expect(await listVps(worker.url, 402)).toHaveLength(1);
+    expect(await listVps(workerUrl, 402)).toHaveLength(1);
   });
 
   it('does not retry a 400 or a 401, and exits 1 with the error answer on stderr', async () => {
@@ -90,6 +89,6 @@ describe('examples/python/vps_sync.py', () => {
     expect(JSON.parse(unauthorized.stderr)).toMatchObject({ status: 'error', message: 'Invalid API key' });
 
     expect(proxy.requests).toHaveLength(2);
-    expect(await listVps(worker.url, 403)).toEqual([]);
+    expect(await listVps(workerUrl, 403)).toEqual([]);
   });
 });
