@@ -1,3 +1,4 @@
+import { env } from 'cloudflare:workers';
 import { describe, expect, it, vi } from 'vitest';
 import { call, callWith, errorBody, freshUser, tokenFor } from './helpers';
 
@@ -95,6 +96,34 @@ describe('an unexpected failure', () => {
       });
       expect(text).not.toMatch(/D1_ERROR|SQLITE|select "|no such table|secret-hint/i);
       expect(errors).toHaveBeenCalledWith(expect.stringContaining(res.headers.get('X-Request-Id')!));
+    } finally {
+      errors.mockRestore();
+    }
+  });
+});
+
+describe('the 500 log line', () => {
+  it('carries the cause chain Drizzle keeps (the driver message), while the answer shows none of it', async () => {
+    const errors = vi.spyOn(console, 'error').mockImplementation(() => {});
+    // The real D1 binding, every statement naming a table no migration made: Drizzle wraps the
+    // driver's "no such table" in a DrizzleQueryError whose own message is only "Failed query: …".
+    const unmigrated = new Proxy(env.DB, {
+      get(target, prop) {
+        if (prop === 'prepare') return (sql: string) => target.prepare(sql.replaceAll('"vps"', '"vps_not_migrated"'));
+        const value = Reflect.get(target, prop, target);
+        return typeof value === 'function' ? value.bind(target) : value;
+      },
+    });
+    try {
+      const res = await callWith({ DB: unmigrated }, '/api/vps', { headers: { Authorization: `Bearer ${await tokenFor(freshUser())}` } });
+      expect(res.status).toBe(500);
+      expect(await res.text()).not.toMatch(/no such table|Failed query|vps_not_migrated/);
+      const line = errors.mock.calls.map(([text]) => String(text)).find((text) => text.includes(res.headers.get('X-Request-Id')!));
+      const logged = JSON.parse(line!) as { level: string; msg: string; request_id: string; error: { name: string; message: string }[] };
+      expect(logged).toMatchObject({ level: 'error', msg: 'unhandled error', request_id: res.headers.get('X-Request-Id') });
+      expect(logged.error.length).toBeGreaterThanOrEqual(2);
+      expect(logged.error[0]!.message).toMatch(/^Failed query: select/);
+      expect(logged.error.slice(1).map((e) => e.message).join(' ')).toMatch(/no such table: vps_not_migrated/);
     } finally {
       errors.mockRestore();
     }
