@@ -1,5 +1,5 @@
 import type { TestProject } from 'vitest/node';
-import { migrateMysql, mysqlTarget } from '../../scripts/mysql.ts';
+import { connectMysql, migrateMysql } from '../../scripts/mysql.ts';
 import { startPsHttpServer } from '../../scripts/ps-http/server.ts';
 
 /**
@@ -8,7 +8,7 @@ import { startPsHttpServer } from '../../scripts/ps-http/server.ts';
  * through DATABASE_URL, exactly as it reaches PlanetScale in production.
  */
 export default async function setup(project: TestProject) {
-  const target = mysqlTarget(process.env.MYSQL_TEST_DATABASE ?? 'vps_sync_test');
+  const target = await connectMysql(process.env.MYSQL_TEST_DATABASE ?? 'vps_sync_test');
   await migrateMysql(target, { fresh: true });
   const endpoint = await startPsHttpServer({ mysql: target, port: 0 });
   project.provide('psUrl', endpoint.url);
