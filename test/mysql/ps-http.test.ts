@@ -575,7 +575,35 @@ describe('fault injection', () => {
     expect(server.stats().createSessions).toBe(1);
   });
 
+  it('mysql-error: answers the statement with that MySQL error as vttablet would, without running it', async () => {
+    const set = await control('/_sim/fault', { method: 'POST', body: { mode: 'mysql-error', errno: 1213, count: 1 } });
+    expect(await set.json()).toEqual({ mode: 'mysql-error', errno: 1213, remaining: 1, held: 0 });
+    const conn = connect({ url: server.url });
+    const err = await rejection(conn.execute(`INSERT INTO ${ITEMS_TABLE} (name) VALUES ('deadlocked')`));
+    expect(err).toBeInstanceOf(DatabaseError);
+    const dbErr = err as DatabaseError;
+    expect(dbErr.status).toBe(400);
+    expect(dbErr.body.code).toBe('ABORTED');
+    expect(dbErr.message).toBe(
+      `target: ${DATABASE}.-.primary: vttablet: rpc error: code = Aborted desc = Deadlock found when trying to get lock; ` +
+        `try restarting transaction (errno 1213) (sqlstate 40001) (CallerID: root): Sql: "INSERT INTO ${ITEMS_TABLE} (name) VALUES ('deadlocked')", BindVars: {REDACTED}`,
+    );
+    expect(await directCount()).toBe(0);
+    expect(await (await control('/_sim/fault')).json()).toEqual({ mode: 'none', held: 0 });
+
+    // A code of its own (vtgate's "no healthy tablet" is Unavailable with errno 1105); CreateSession runs no statement.
+    server.setFault({ mode: 'mysql-error', errno: 1105, code: 'UNAVAILABLE' });
+    await conn.refresh();
+    const vtgate = (await rejection(conn.execute('SELECT 1'))) as DatabaseError;
+    expect(vtgate.body.code).toBe('UNAVAILABLE');
+    expect(vtgate.message).toMatch(/code = Unavailable desc = unknown error: simulated \(errno 1105\) \(sqlstate HY000\)/);
+  });
+
   it('rejects malformed fault requests', async () => {
+    expect((await control('/_sim/fault', { method: 'POST', body: { mode: 'mysql-error' } })).status).toBe(400);
+    expect((await control('/_sim/fault', { method: 'POST', body: { mode: 'mysql-error', errno: 1.5 } })).status).toBe(400);
+    expect((await control('/_sim/fault', { method: 'POST', body: { mode: 'mysql-error', errno: 1040, code: 'Nope' } })).status).toBe(400);
+    expect((await control('/_sim/fault', { method: 'POST', body: { mode: 'hang', errno: 1040 } })).status).toBe(400);
     expect((await control('/_sim/fault', { method: 'POST', body: { mode: 'explode' } })).status).toBe(400);
     expect((await control('/_sim/fault', { method: 'POST', body: { mode: 'hang', count: 0 } })).status).toBe(400);
     expect(() => server.setFault({ mode: 'hang', count: -1 })).toThrow(/count/);
