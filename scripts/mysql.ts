@@ -30,6 +30,8 @@ const DEV_GRANT_PATTERN = 'vps\\_sync%';
 
 const SOCKET_CANDIDATES = ['/run/mysqld/mysqld.sock', '/var/run/mysqld/mysqld.sock', '/tmp/mysql.sock'];
 
+type Environment = Record<string, string | undefined>;
+
 /** Where the server is, from the environment. */
 export interface MysqlServer {
   host: string;
@@ -42,7 +44,7 @@ export class MysqlSetupError extends Error {
   override name = 'MysqlSetupError';
 }
 
-export function mysqlServer(env: NodeJS.ProcessEnv = process.env): MysqlServer {
+export function mysqlServer(env: Environment = process.env): MysqlServer {
   const port = Number(env.MYSQL_PORT ?? 3306);
   if (!Number.isInteger(port) || port < 1 || port > 65535) throw new MysqlSetupError(`MYSQL_PORT must be a port number, got ${env.MYSQL_PORT}`);
   return {
@@ -57,7 +59,7 @@ export function mysqlServer(env: NodeJS.ProcessEnv = process.env): MysqlServer {
  * else the development account, created first when missing. Throws MysqlSetupError, whose
  * message says what to run, when the server cannot be reached or the account cannot be made.
  */
-export async function connectMysql(database: string, env: NodeJS.ProcessEnv = process.env): Promise<MysqlTarget> {
+export async function connectMysql(database: string, env: Environment = process.env): Promise<MysqlTarget> {
   const server = mysqlServer(env);
   const where = `${server.host}:${server.port}`;
   if (env.MYSQL_USER) {

@@ -30,7 +30,8 @@ function migrate(env: Record<string, string>): Promise<Run> {
   return new Promise((done, fail) => {
     const child = spawn(resolve(root, 'node_modules/.bin/tsx'), ['scripts/migrate-mysql.ts'], {
       cwd: root,
-      env: { ...base, ...env },
+      // (worker-configuration.d.ts makes ProcessEnv require the Worker's vars; a script needs none.)
+      env: { ...base, ...env } as NodeJS.ProcessEnv,
       stdio: ['ignore', 'pipe', 'pipe'],
       timeout: 60_000,
     });
