@@ -6,7 +6,8 @@ import { TEST_BINDINGS } from './test/bindings.ts';
  * `npm run test:mysql`: the same Worker suites as `npm test` (HTTP API and store contract), but
  * with DATABASE_URL set, so the Worker runs on the PlanetScale store: the real driver, through
  * the local PlanetScale-compatible endpoint, to a real MariaDB/MySQL. Plus the PlanetScale
- * fault tests and the endpoint's own tests. Needs MySQL/MariaDB on 127.0.0.1:3306.
+ * fault tests, the endpoint's own tests and the scripts' tests against a fresh socket-only MariaDB.
+ * Needs MySQL/MariaDB on 127.0.0.1:3306 (see scripts/mysql.ts for the login).
  */
 export default defineConfig(async () => {
   const migrations = await readD1Migrations('drizzle/sqlite');
@@ -36,7 +37,13 @@ export default defineConfig(async () => {
           },
         },
         {
-          test: { name: 'ps-http', environment: 'node', include: ['test/mysql/ps-http.test.ts'] },
+          // In Node: the endpoint's own tests, and the scripts against a socket-only MariaDB of their own.
+          test: {
+            name: 'mysql-node',
+            environment: 'node',
+            include: ['test/mysql/**/*.test.ts'],
+            exclude: ['test/mysql/**/*.worker.test.ts'],
+          },
         },
       ],
     },

@@ -1,23 +1,24 @@
 /**
  * `npm run dev:mysql`: the service on http://localhost:5050 on the production data path: the
  * PlanetScale driver, through the local PlanetScale-compatible endpoint, to a local
- * MySQL/MariaDB (MYSQL_HOST/PORT/USER/PASSWORD, database MYSQL_DATABASE, default vps_sync).
+ * MySQL/MariaDB (see scripts/mysql.ts for the login; database MYSQL_DATABASE, default vps_sync).
  * Applies the MySQL migrations, starts the endpoint (PS_HTTP_PORT, default 3900), then
  * `wrangler dev` with DATABASE_URL pointing at it. Ctrl-C stops both.
  */
 import { ensureDevVars } from './dev-vars.ts';
-import { migrateMysql, mysqlTarget } from './mysql.ts';
+import { connectMysql, migrateMysql, MysqlSetupError, type MysqlTarget } from './mysql.ts';
 import { startPsHttpServer } from './ps-http/server.ts';
 import { serve } from './run.ts';
 
 if (ensureDevVars()) console.log('Created .dev.vars from .dev.vars.example (development secrets).');
 
-const target = mysqlTarget(process.env.MYSQL_DATABASE ?? 'vps_sync');
+let target: MysqlTarget;
 try {
+  target = await connectMysql(process.env.MYSQL_DATABASE ?? 'vps_sync');
   await migrateMysql(target);
 } catch (err) {
-  console.error(`Cannot prepare MySQL database ${target.database} on ${target.host}:${target.port}: ${String(err)}`);
-  console.error('Start MariaDB/MySQL first (see README, "Production data path").');
+  // A setup error says what to run; anything else (a failed migration) is shown as it is.
+  console.error(err instanceof MysqlSetupError ? err.message : `Cannot prepare the MySQL database: ${String(err)}`);
   process.exit(1);
 }
 const endpoint = await startPsHttpServer({ mysql: target, port: Number(process.env.PS_HTTP_PORT ?? 3900) });

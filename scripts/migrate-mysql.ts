@@ -3,8 +3,14 @@
  * MYSQL_DATABASE (default vps_sync), creating it when missing. For PlanetScale itself, use
  * drizzle-kit with drizzle.mysql.config.ts and MYSQL_URL pointing at a branch.
  */
-import { migrateMysql, mysqlTarget } from './mysql.ts';
+import { connectMysql, migrateMysql, MysqlSetupError } from './mysql.ts';
 
-const target = mysqlTarget(process.env.MYSQL_DATABASE ?? 'vps_sync');
-await migrateMysql(target);
-console.log(`MySQL migrations applied to ${target.database} on ${target.host}:${target.port}`);
+try {
+  const target = await connectMysql(process.env.MYSQL_DATABASE ?? 'vps_sync');
+  await migrateMysql(target);
+  console.log(`MySQL migrations applied to ${target.database} on ${target.host}:${target.port} (as ${target.user})`);
+} catch (err) {
+  if (!(err instanceof MysqlSetupError)) throw err;
+  console.error(err.message);
+  process.exit(1);
+}

@@ -6,6 +6,8 @@ declare module 'vitest' {
     jwksUrl: string;
     /** Origin of the local Worker the node suites share (test/node/global-setup.ts). */
     workerUrl: string;
+    /** The same endpoint's credentials at an endpoint whose MySQL is unreachable (nothing listens at its port). */
+    psDownUrl: string;
   }
 }
 export {};

@@ -9,7 +9,7 @@ import { CREATE_SESSION_PATH, EXECUTE_PATH, parseExecuteRequest } from './protoc
 import { SessionTokens } from './session-token.js';
 import { SessionConnections } from './sessions.js';
 import { StatsRecorder, type Stats } from './stats.js';
-import { vtgateError } from './vitess-errors.js';
+import { toVitessError, vtgateError } from './vitess-errors.js';
 
 export type { Fault, FaultMode } from './faults.js';
 export type { SessionStats, Stats } from './stats.js';
@@ -86,11 +86,15 @@ export async function startPsHttpServer(options: PsHttpServerOptions): Promise<P
     if (typeof body === 'string') return sendConnectError(res, 400, 'invalid_argument', body);
     const claim = body.session === null ? null : tokens.verify(body.session);
 
-    const mode = faults.take(body.query);
-    if (mode !== 'none') {
+    const fault = faults.take(body.query);
+    if (fault.mode !== 'none') {
       stats.countExecute(claim?.id ?? null);
       stats.countFaulted();
-      return faults.apply(mode, res);
+      if (fault.mode !== 'mysql-error') return faults.apply(fault.mode, res);
+      // As vttablet answers a failed statement; the session (and its transaction) is left as it was.
+      const session = claim ? tokens.issue(claim) : tokens.fresh();
+      const error = toVitessError(fault.failure, { database: options.mysql.database, callerId: credentials.username, sql: body.query });
+      return sendJson(res, 200, { session, error, timing: 0 });
     }
     if (body.session !== null && claim === null) {
       // A forged or foreign session must not be able to reach another session's transaction.
@@ -103,10 +107,10 @@ export async function startPsHttpServer(options: PsHttpServerOptions): Promise<P
 
   async function handleCreateSession(req: IncomingMessage, res: ServerResponse, username: string): Promise<void> {
     await readBody(req, MAX_BODY_BYTES);
-    const mode = faults.take(null);
-    if (mode !== 'none') {
+    const fault = faults.take(null);
+    if (fault.mode !== 'none' && fault.mode !== 'mysql-error') {
       stats.countFaulted();
-      return faults.apply(mode, res);
+      return faults.apply(fault.mode, res);
     }
     sendJson(res, 200, api.createSession(username));
   }

@@ -149,10 +149,14 @@ function hasString(value: object, key: string): boolean {
   return typeof (value as Record<string, unknown>)[key] === 'string';
 }
 
+/** Socket failures after the connection was up: the statement may or may not have run. */
+const LOST_CONNECTION = new Set(['PROTOCOL_CONNECTION_LOST', 'ECONNRESET', 'EPIPE']);
+
 /**
  * Normalises a thrown value. MySQL server errors carry errno + sqlState; client-side
  * failures (refused connection, lost socket) do not and are reported like Vitess
- * reports an unreachable tablet: UNAVAILABLE with the client errno 2002/2013.
+ * reports an unreachable tablet: UNAVAILABLE with the client errno 2002 (cannot connect, as
+ * vttablet reports its own MySQL socket) or 2013 (lost during the statement).
  */
 export function toSqlFailure(err: unknown): SqlFailure {
   if (typeof err === 'object' && err !== null && hasNumber(err, 'errno') && hasString(err, 'sqlState')) {
@@ -160,7 +164,8 @@ export function toSqlFailure(err: unknown): SqlFailure {
     const message = typeof e.sqlMessage === 'string' ? e.sqlMessage : String(e.message);
     return { errno: e.errno, sqlState: e.sqlState, message };
   }
-  const message = err instanceof Error ? err.message : String(err);
-  const lost = typeof err === 'object' && err !== null && (err as { code?: unknown }).code === 'PROTOCOL_CONNECTION_LOST';
+  const message = err instanceof Error ? err.message || String((err as { code?: unknown }).code ?? err.name) : String(err);
+  const code = typeof err === 'object' && err !== null ? (err as { code?: unknown }).code : undefined;
+  const lost = typeof code === 'string' && LOST_CONNECTION.has(code);
   return { errno: lost ? 2013 : 2002, sqlState: 'HY000', message, code: 'UNAVAILABLE' };
 }

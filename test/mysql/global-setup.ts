@@ -1,16 +1,33 @@
+import { createServer } from 'node:net';
 import type { TestProject } from 'vitest/node';
-import { migrateMysql, mysqlTarget } from '../../scripts/mysql.ts';
+import { connectMysql, migrateMysql } from '../../scripts/mysql.ts';
 import { startPsHttpServer } from '../../scripts/ps-http/server.ts';
 
 /**
  * Before the MySQL suite: a fresh `vps_sync_test` database with the MySQL migrations, and the
  * local PlanetScale-compatible endpoint in front of it. The Worker under test reaches it
- * through DATABASE_URL, exactly as it reaches PlanetScale in production.
+ * through DATABASE_URL, exactly as it reaches PlanetScale in production. A second endpoint
+ * fronts a MySQL address where nothing listens (the database host down behind PlanetScale).
  */
 export default async function setup(project: TestProject) {
-  const target = mysqlTarget(process.env.MYSQL_TEST_DATABASE ?? 'vps_sync_test');
+  const target = await connectMysql(process.env.MYSQL_TEST_DATABASE ?? 'vps_sync_test');
   await migrateMysql(target, { fresh: true });
   const endpoint = await startPsHttpServer({ mysql: target, port: 0 });
+  // An endpoint that is up while the MySQL behind it is not: nothing listens at that port.
+  const down = await startPsHttpServer({ mysql: { ...target, port: await closedPort() }, port: 0 });
   project.provide('psUrl', endpoint.url);
-  return () => endpoint.close();
+  project.provide('psDownUrl', down.url);
+  return async () => {
+    await endpoint.close();
+    await down.close();
+  };
+}
+
+/** A loopback port nobody listens on: taken, then released. */
+async function closedPort(): Promise<number> {
+  const probe = createServer();
+  await new Promise<void>((done) => probe.listen(0, '127.0.0.1', done));
+  const { port } = probe.address() as { port: number };
+  await new Promise<void>((done) => probe.close(() => done()));
+  return port;
 }

@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { call, callWith, createVps, errorBody, freshUser, listAs, sync, syncRequest, tokenFor, validVps } from '../worker/helpers';
-import { resetStats, setFault, stats, unreachableUrl, wrongPasswordUrl } from './endpoint';
+import { failStatements, mysqlDownUrl, resetStats, setFault, stats, unreachableUrl, wrongPasswordUrl } from './endpoint';
 
 /**
  * The PlanetScale path under faults: the database unreachable, hanging past the timeout,
@@ -130,5 +130,91 @@ describe('PlanetScale unavailable', () => {
     expect(body.message).toBe('Internal server error');
     expect(JSON.stringify(body)).not.toMatch(/password|127\.0\.0\.1|select/i);
     expect(errors).toHaveBeenCalled();
+  });
+});
+
+describe('MySQL unreachable behind the endpoint, which answers Unavailable (errno 2002)', () => {
+  it('every operation answers 503 + Retry-After, and nothing changed once MySQL is back', async () => {
+    quietLogs();
+    const user = freshUser();
+    const vps = await createVps(user, { external_id: `down-${user}`, version: 1 });
+    const down = { DATABASE_URL: mysqlDownUrl() };
+    const bearer = { headers: { Authorization: `Bearer ${await tokenFor(user)}` } };
+    const requests: [string, RequestInit][] = [
+      ['/api/vps/sync', syncRequest({ action: 'create', vps: validVps(user, { external_id: `down-new-${user}` }) })],
+      ['/api/vps/sync', syncRequest({ action: 'update', vps: { external_id: `down-${user}`, status: 'running', version: 2 } })],
+      ['/api/vps/sync', syncRequest({ action: 'delete', vps: { id: vps.id, version: 3 } })],
+      ['/api/vps/sync', syncRequest({ action: 'reconcile', user_id: user, vps: [] })],
+      ['/api/vps/sync', syncRequest({ action: 'create', vps: validVps(user) }, { 'Idempotency-Key': `down-key-${user}` })],
+      ['/api/vps', bearer],
+      [`/api/vps/${vps.id}`, bearer],
+    ];
+    for (const [path, init] of requests) await expectUnavailable(await callWith(down, path, init));
+
+    const listed = await (await listAs(user)).json<{ vps: { id: number; status: string; version: number }[] }>();
+    expect(listed.vps.map((v) => [v.id, v.status, v.version])).toEqual([[vps.id, 'creating', 1]]);
+  });
+});
+
+/**
+ * One row of src/store/planetscale/errors.ts per case: the endpoint answers the statement with
+ * that MySQL error as vttablet would, and the Worker answers 503 + Retry-After or 500. Each case
+ * faults only its own user's statements, so tests running alongside are not hit.
+ */
+describe('the failure table, as HTTP answers', () => {
+  const listFailingWith = async (errno: number, code?: string) => {
+    const user = freshUser();
+    await failStatements(errno, { count: 1, code, match: `user_id\` = ${user}\\b` });
+    return listAs(user);
+  };
+
+  it.each([
+    [2002, "can't connect (socket)"],
+    [2003, "can't connect (TCP)"],
+    [2006, 'server gone away'],
+    [2013, 'lost connection'],
+    [1053, 'server shutdown'],
+    [1040, 'too many connections'],
+    [1203, 'user has too many connections'],
+    [1205, 'lock wait timeout'],
+    [1213, 'deadlock'],
+    [1969, 'statement time exceeded (MariaDB)'],
+    [3024, 'statement time exceeded (MySQL)'],
+    [1290, 'read-only (--read-only)'],
+    [1836, 'read-only mode'],
+  ])('errno %i (%s): 503 + Retry-After', async (errno) => {
+    quietLogs();
+    await expectUnavailable(await listFailingWith(errno));
+  });
+
+  it.each(['UNAVAILABLE', 'DEADLINE_EXCEEDED', 'RESOURCE_EXHAUSTED', 'ABORTED'])('code %s (vtgate, errno 1105): 503 + Retry-After', async (code) => {
+    quietLogs();
+    await expectUnavailable(await listFailingWith(1105, code));
+  });
+
+  it.each([
+    [1062, 'duplicate entry'],
+    [1064, 'syntax error'],
+    [1146, 'no such table'],
+    [1142, 'permission denied'],
+    [1105, 'unknown error'],
+  ])('errno %i (%s): 500 without internals', async (errno) => {
+    const errors = quietLogs();
+    const res = await listFailingWith(errno);
+    expect(res.status).toBe(500);
+    expect(res.headers.get('Retry-After')).toBeNull();
+    expect((await errorBody(res)).message).toBe('Internal server error');
+    expect(errors).toHaveBeenCalled();
+  });
+
+  it('a create whose INSERT hits a deadlock answers 503, and its retry creates once', async () => {
+    quietLogs();
+    const user = freshUser();
+    const create = { action: 'create', vps: validVps(user, { external_id: `deadlock-${user}` }) };
+    await failStatements(1213, { count: 1, match: `^insert into \`vps\`.*deadlock-${user}` });
+    await expectUnavailable(await sync(create));
+    expect((await sync(create)).status).toBe(201);
+    expect((await sync(create)).status).toBe(200);
+    expect(await countFor(user)).toBe(1);
   });
 });

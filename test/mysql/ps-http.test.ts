@@ -1,14 +1,16 @@
-// Integration tests for scripts/ps-http against a real MySQL/MariaDB (127.0.0.1:3306, root, no
-// password, database `test`), driven through the real @planetscale/database driver.
+// Integration tests for scripts/ps-http against a real MySQL/MariaDB (the login of scripts/mysql.ts,
+// database `vps_sync_ps_http`), driven through the real @planetscale/database driver.
 import { Client, DatabaseError, UnknownError, connect, type Config } from '@planetscale/database';
 import mysql from 'mysql2/promise';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { connectMysql, type MysqlTarget } from '../../scripts/mysql.ts';
 import { startPsHttpServer, type PsHttpServer } from '../../scripts/ps-http/server.js';
 
-const MYSQL = { host: '127.0.0.1', port: 3306, user: 'root', password: '', database: 'test' };
 const TYPES_TABLE = 'pshttp_types';
 const ITEMS_TABLE = 'pshttp_items';
 
+const DATABASE = 'vps_sync_ps_http';
+let MYSQL: MysqlTarget;
 let server: PsHttpServer;
 let direct: mysql.Connection;
 
@@ -51,6 +53,11 @@ async function rejection(promise: Promise<unknown>): Promise<unknown> {
 }
 
 beforeAll(async () => {
+  MYSQL = await connectMysql(DATABASE);
+  const { database, ...login } = MYSQL;
+  const admin = await mysql.createConnection(login);
+  await admin.query(`CREATE DATABASE IF NOT EXISTS \`${database}\` CHARACTER SET utf8mb4`);
+  await admin.end();
   direct = await mysql.createConnection({ ...MYSQL, charset: 'utf8mb4' });
   // A lock left behind by a leaked transaction should fail a test quickly, not stall it for 50 s.
   await direct.query('SET SESSION innodb_lock_wait_timeout = 2');
@@ -147,7 +154,7 @@ describe('type round trips', () => {
       bt: 'BIT',
     });
     const byName = Object.fromEntries(res.fields.map((f) => [f.name, f]));
-    expect(byName['vc']).toMatchObject({ table: TYPES_TABLE, orgTable: TYPES_TABLE, database: 'test', orgName: 'vc', charset: 45 });
+    expect(byName['vc']).toMatchObject({ table: TYPES_TABLE, orgTable: TYPES_TABLE, database: DATABASE, orgName: 'vc', charset: 45 });
     expect(byName['vb']?.charset).toBe(63);
     expect(byName['js']?.charset).toBe(63);
     expect(byName['u64']?.flags ?? 0).toBeGreaterThan(0);
@@ -352,7 +359,7 @@ describe('errors', () => {
     const dbErr = err as DatabaseError;
     expect(dbErr.status).toBe(400);
     expect(dbErr.body.code).toBe('ALREADY_EXISTS');
-    expect(dbErr.message).toMatch(/^target: test\.-\.primary: vttablet: rpc error: code = AlreadyExists desc = Duplicate entry 'dup' for key/);
+    expect(dbErr.message).toMatch(/^target: vps_sync_ps_http\.-\.primary: vttablet: rpc error: code = AlreadyExists desc = Duplicate entry 'dup' for key/);
     expect(dbErr.message).toContain('(errno 1062) (sqlstate 23000) (CallerID: root)');
     expect(server.stats().sqlErrors).toBe(1);
   });
@@ -568,7 +575,35 @@ describe('fault injection', () => {
     expect(server.stats().createSessions).toBe(1);
   });
 
+  it('mysql-error: answers the statement with that MySQL error as vttablet would, without running it', async () => {
+    const set = await control('/_sim/fault', { method: 'POST', body: { mode: 'mysql-error', errno: 1213, count: 1 } });
+    expect(await set.json()).toEqual({ mode: 'mysql-error', errno: 1213, remaining: 1, held: 0 });
+    const conn = connect({ url: server.url });
+    const err = await rejection(conn.execute(`INSERT INTO ${ITEMS_TABLE} (name) VALUES ('deadlocked')`));
+    expect(err).toBeInstanceOf(DatabaseError);
+    const dbErr = err as DatabaseError;
+    expect(dbErr.status).toBe(400);
+    expect(dbErr.body.code).toBe('ABORTED');
+    expect(dbErr.message).toBe(
+      `target: ${DATABASE}.-.primary: vttablet: rpc error: code = Aborted desc = Deadlock found when trying to get lock; ` +
+        `try restarting transaction (errno 1213) (sqlstate 40001) (CallerID: root): Sql: "INSERT INTO ${ITEMS_TABLE} (name) VALUES ('deadlocked')", BindVars: {REDACTED}`,
+    );
+    expect(await directCount()).toBe(0);
+    expect(await (await control('/_sim/fault')).json()).toEqual({ mode: 'none', held: 0 });
+
+    // A code of its own (vtgate's "no healthy tablet" is Unavailable with errno 1105); CreateSession runs no statement.
+    server.setFault({ mode: 'mysql-error', errno: 1105, code: 'UNAVAILABLE' });
+    await conn.refresh();
+    const vtgate = (await rejection(conn.execute('SELECT 1'))) as DatabaseError;
+    expect(vtgate.body.code).toBe('UNAVAILABLE');
+    expect(vtgate.message).toMatch(/code = Unavailable desc = unknown error: simulated \(errno 1105\) \(sqlstate HY000\)/);
+  });
+
   it('rejects malformed fault requests', async () => {
+    expect((await control('/_sim/fault', { method: 'POST', body: { mode: 'mysql-error' } })).status).toBe(400);
+    expect((await control('/_sim/fault', { method: 'POST', body: { mode: 'mysql-error', errno: 1.5 } })).status).toBe(400);
+    expect((await control('/_sim/fault', { method: 'POST', body: { mode: 'mysql-error', errno: 1040, code: 'Nope' } })).status).toBe(400);
+    expect((await control('/_sim/fault', { method: 'POST', body: { mode: 'hang', errno: 1040 } })).status).toBe(400);
     expect((await control('/_sim/fault', { method: 'POST', body: { mode: 'explode' } })).status).toBe(400);
     expect((await control('/_sim/fault', { method: 'POST', body: { mode: 'hang', count: 0 } })).status).toBe(400);
     expect(() => server.setFault({ mode: 'hang', count: -1 })).toThrow(/count/);

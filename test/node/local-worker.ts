@@ -46,8 +46,14 @@ interface D1 {
   batch(statements: D1Statement[]): Promise<unknown>;
 }
 
-/** `bindings`: the Worker's vars and secrets; the test secrets by default. */
-export async function startLocalWorker(bindings: Record<string, string> = TEST_BINDINGS): Promise<LocalWorker> {
+/**
+ * `bindings`: the Worker's vars and secrets; the test secrets by default. `logLevel`: wrangler's,
+ * which also decides whether the Worker's own console output is shown ('none' hides it).
+ */
+export async function startLocalWorker(
+  bindings: Record<string, string> = TEST_BINDINGS,
+  { logLevel = 'error' }: { logLevel?: 'none' | 'error' } = {},
+): Promise<LocalWorker> {
   const dir = await mkdtemp(join(tmpdir(), 'vps-sync-worker-'));
   let worker: Awaited<ReturnType<typeof unstable_startWorker>> | undefined;
   const stop = once(async () => {
@@ -73,7 +79,7 @@ export async function startLocalWorker(bindings: Record<string, string> = TEST_B
         server: { hostname: '127.0.0.1', port: 0 },
         inspector: false,
         watch: false,
-        logLevel: 'error',
+        logLevel,
         // Its own registry: parallel instances of the same Worker name must not see each other.
         registry: join(dir, 'registry'),
       },
