@@ -2,9 +2,9 @@
  * `npm run deploy` and `npm run deploy:dry` decided without running anything: which environment,
  * what would be refused, and the `wrangler deploy` command line. scripts/deploy.ts runs it.
  */
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { parseArgs } from 'node:util';
+import { parseArgs, parseEnv } from 'node:util';
 import { unstable_readConfig } from 'wrangler';
 import { parseSecretsFile, placeholdersIn, secretProblems, varProblems, type SecretsFile } from './checks.ts';
 
@@ -33,8 +33,22 @@ export type DeployPlan =
 
 const refuse = (...problems: string[]): DeployPlan => ({ ok: false, problems });
 
-/** Plans a deploy from the script's arguments; `argv` excludes node and the script. */
-export function planDeploy(argv: string[]): DeployPlan {
+/**
+ * wrangler loads these .env files of the working directory into its environment, and a dotenv
+ * secrets file's values yield to that environment: a secret set there would be uploaded instead.
+ */
+function shadowingEnvFiles(cwd: string, env: string, names: string[]): string[] {
+  return ['.env', '.env.local', `.env.${env}`, `.env.${env}.local`].flatMap((file) => {
+    if (!existsSync(resolve(cwd, file))) return [];
+    const set = Object.keys(parseEnv(readFileSync(resolve(cwd, file), 'utf8')));
+    return names
+      .filter((name) => set.includes(name))
+      .map((name) => `${file} also sets ${name}, and wrangler would upload that value instead: remove it there, or give the secrets as a JSON file`);
+  });
+}
+
+/** Plans a deploy from the script's arguments (without node and the script) run in `cwd`. */
+export function planDeploy(argv: string[], cwd = process.cwd()): DeployPlan {
   let parsed;
   try {
     parsed = parseArgs({
@@ -55,7 +69,7 @@ export function planDeploy(argv: string[]): DeployPlan {
     // Anything else (--var, --name, --route, …) could change what is deployed behind the checks' back.
     return refuse(`${(err as Error).message}\n${USAGE}`);
   }
-  const configPath = resolve(parsed.config ?? resolve(root, 'wrangler.jsonc'));
+  const configPath = parsed.config ? resolve(cwd, parsed.config) : resolve(root, 'wrangler.jsonc');
   const dryRun = parsed['dry-run'];
 
   let environments: string[];
@@ -82,11 +96,12 @@ export function planDeploy(argv: string[]): DeployPlan {
   const secretsFile = parsed['secrets-file'];
   if (secretsFile) {
     try {
-      secrets = parseSecretsFile(readFileSync(secretsFile, 'utf8'));
+      secrets = parseSecretsFile(readFileSync(resolve(cwd, secretsFile), 'utf8'));
       problems.push(...secretProblems(env, secretsFile, secrets));
     } catch (err) {
       problems.push(`cannot use the secrets file ${secretsFile}: ${(err as Error).message}`);
     }
+    if (secrets?.format === 'dotenv') problems.push(...shadowingEnvFiles(cwd, env, Object.keys(secrets.values)));
   }
 
   const placeholders = placeholdersIn(config);
@@ -99,9 +114,9 @@ export function planDeploy(argv: string[]): DeployPlan {
   if (problems.length) return { ok: false, problems };
 
   const wranglerArgs = ['deploy', '--config', configPath, '--env', env, '--minify'];
-  if (dryRun) wranglerArgs.push('--dry-run', '--outdir', resolve(parsed.outdir ?? resolve(root, 'dist', env)));
+  if (dryRun) wranglerArgs.push('--dry-run', '--outdir', parsed.outdir ? resolve(cwd, parsed.outdir) : resolve(root, 'dist', env));
   else if (parsed.outdir) return refuse('--outdir is for the dry run (npm run deploy:dry)');
-  if (secretsFile) wranglerArgs.push('--secrets-file', secretsFile);
+  if (secretsFile) wranglerArgs.push('--secrets-file', resolve(cwd, secretsFile));
   if (parsed.message) wranglerArgs.push('--message', parsed.message);
   if (parsed.tag) wranglerArgs.push('--tag', parsed.tag);
   return {

@@ -160,6 +160,24 @@ describe('npm run deploy', () => {
     });
   });
 
+  it('refuses a dotenv secrets file whose values a .env file of the working directory would replace', async () => {
+    const config = await configCopy('shadowed', replaced);
+    const cwd = await mkdtemp(join(dir, 'cwd-'));
+    await writeFile(join(cwd, '.env.staging'), `VPS_SYNC_API_KEY=${key()}\nCLOUDFLARE_ACCOUNT_ID=abc\n`);
+    const values = { VPS_SYNC_API_KEY: key(), JWT_SECRET: key() };
+    await writeFile(join(cwd, '.secrets.staging'), Object.entries(values).map(([k, v]) => `${k}=${v}\n`).join(''));
+    await writeFile(join(cwd, '.secrets.staging.json'), JSON.stringify(values));
+
+    expect(problemsOf(planDeploy(['--env', 'staging', '--config', config, '--secrets-file', '.secrets.staging'], cwd))).toEqual([
+      '.env.staging also sets VPS_SYNC_API_KEY, and wrangler would upload that value instead: remove it there, or give the secrets as a JSON file',
+    ]);
+    // JSON secrets files are taken as they are.
+    expect(planDeploy(['--env', 'staging', '--config', config, '--secrets-file', '.secrets.staging.json'], cwd)).toMatchObject({
+      ok: true,
+      wranglerArgs: ['deploy', '--config', config, '--env', 'staging', '--minify', '--secrets-file', join(cwd, '.secrets.staging.json')],
+    });
+  });
+
   it('keeps its minimum secret length equal to the Worker\'s', async () => {
     const source = await readFile(join(root, 'src/config.ts'), 'utf8');
     expect(source).toMatch(new RegExp(`export const MIN_SECRET_LENGTH = ${MIN_SECRET_LENGTH};`));
