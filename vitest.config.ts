@@ -14,7 +14,7 @@ export default defineConfig(async () => {
         {
           plugins: [
             cloudflareTest({
-              wrangler: { configPath: './wrangler.toml' },
+              wrangler: { configPath: './wrangler.jsonc' },
               miniflare: { bindings: { ...TEST_BINDINGS, TEST_MIGRATIONS: migrations, FUZZ_SEED: process.env.FUZZ_SEED ?? '' } },
             }),
           ],

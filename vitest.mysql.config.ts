@@ -17,7 +17,7 @@ export default defineConfig(async () => {
         {
           plugins: [
             cloudflareTest(({ inject }) => ({
-              wrangler: { configPath: './wrangler.toml' },
+              wrangler: { configPath: './wrangler.jsonc' },
               miniflare: {
                 bindings: {
                   ...TEST_BINDINGS,

@@ -2,7 +2,7 @@ import { configOf, required, type Bindings } from './config';
 import { log } from './log';
 import { storesFor } from './store/select';
 
-/** Cron (wrangler.toml [triggers]): forgets expired Idempotency-Key records. */
+/** Cron (wrangler.jsonc "triggers"): forgets expired Idempotency-Key records. */
 export async function purgeExpiredIdempotencyKeys(env: Bindings, now = new Date()): Promise<number> {
   const database = required(configOf(env).database, { refusing: 'the scheduled purge' });
   const purged = await storesFor(database).idempotency.purgeExpired(now);

@@ -27,7 +27,7 @@ let dir: string;
 
 beforeAll(async () => {
   dir = await mkdtemp(join(tmpdir(), 'vps-sync-devvars-'));
-  for (const entry of ['src', 'test', 'drizzle', 'wrangler.toml', 'vitest.config.ts', 'package.json', 'tsconfig.json', 'worker-configuration.d.ts']) {
+  for (const entry of ['src', 'test', 'drizzle', 'wrangler.jsonc', 'vitest.config.ts', 'package.json', 'tsconfig.json', 'worker-configuration.d.ts']) {
     await cp(join(root, entry), join(dir, entry), { recursive: true });
   }
   await symlink(join(root, 'node_modules'), join(dir, 'node_modules'));

@@ -70,7 +70,7 @@ export async function startLocalWorker(
     await writeFile(envFile, Object.entries(bindings).map(([k, v]) => `${k}=${JSON.stringify(v)}\n`).join(''));
 
     worker = await unstable_startWorker({
-      config: resolve(root, 'wrangler.toml'),
+      config: resolve(root, 'wrangler.jsonc'),
       envFiles: [envFile],
       sendMetrics: false,
       dev: {
