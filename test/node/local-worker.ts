@@ -15,7 +15,7 @@ import { unstable_splitSqlQuery, unstable_startWorker } from 'wrangler';
 import { TEST_BINDINGS } from '../bindings.ts';
 
 const root = resolve(import.meta.dirname, '../..');
-/** `migrations_dir` of the DB binding in wrangler.toml. */
+/** `migrations_dir` of the DB binding in wrangler.jsonc. */
 const MIGRATIONS = resolve(root, 'drizzle/sqlite');
 /** wrangler's bookkeeping table for `d1 migrations apply`: the same name and shape here. */
 const MIGRATIONS_TABLE = `CREATE TABLE IF NOT EXISTS d1_migrations(

@@ -1,5 +1,6 @@
 import { env } from 'cloudflare:workers';
 import { describe, expect, it, vi } from 'vitest';
+import { D1_TRANSIENT_FAILURES } from '../../src/store/d1/errors';
 import { call, callWith, errorBody, freshUser, tokenFor } from './helpers';
 
 describe('GET /health', () => {
@@ -131,7 +132,21 @@ describe('the 500 log line', () => {
 });
 
 describe('a transient D1 failure', () => {
-  it.each(['D1_ERROR: Network connection lost.', 'D1_ERROR: D1 DB storage operation exceeded timeout which caused object to be reset.'])(
+  // One message per row of D1_TRANSIENT_FAILURES, worded as D1 words them.
+  const messages = {
+    connection_lost: 'D1_ERROR: Network connection lost.',
+    storage_reset: 'D1_ERROR: D1 DB storage caused object to be reset.',
+    code_updated: 'D1_ERROR: D1 DB is being reset because its code was updated.',
+    overloaded: 'D1_ERROR: D1 DB is overloaded. Too many requests queued.',
+    queued_too_long: 'D1_ERROR: Requests queued for too long.',
+    timeout: 'D1_ERROR: D1 DB storage operation exceeded timeout which caused object to be reset.',
+  } satisfies Record<(typeof D1_TRANSIENT_FAILURES)[number]['row'], string>;
+
+  it('has a test message for every row of the table, each matching its own row', () => {
+    for (const { row, pattern } of D1_TRANSIENT_FAILURES) expect(messages[row], row).toMatch(pattern);
+  });
+
+  it.each(Object.values(messages))(
     'answers 503 with Retry-After for "%s"',
     async (message) => {
       const errors = vi.spyOn(console, 'error').mockImplementation(() => {});

@@ -1,10 +1,19 @@
 import { someCause, translateErrors } from '../shared/unavailable';
 
 /**
- * D1's transient failures, as Cloudflare lists them for retrying: the connection to the
- * database dropped, its storage object was reset or restarted, or it is overloaded.
+ * D1's failures that can pass by themselves, one row each, as Cloudflare lists them for
+ * retrying. Anything else (a missing table, a constraint, a bug) stays a 500.
  */
-const TRANSIENT = /Network connection lost|storage caused object to be reset|reset because its code was updated|overloaded|queued for too long|exceeded timeout/i;
+export const D1_TRANSIENT_FAILURES = [
+  { row: 'connection_lost', pattern: /Network connection lost/i },
+  { row: 'storage_reset', pattern: /storage caused object to be reset/i },
+  { row: 'code_updated', pattern: /reset because its code was updated/i },
+  { row: 'overloaded', pattern: /overloaded/i },
+  { row: 'queued_too_long', pattern: /queued for too long/i },
+  { row: 'timeout', pattern: /exceeded timeout/i },
+] as const;
+
+const TRANSIENT = new RegExp(D1_TRANSIENT_FAILURES.map((f) => f.pattern.source).join('|'), 'i');
 
 const isD1Unavailable = (err: unknown) => someCause(err, (e) => TRANSIENT.test(e.message));
 
