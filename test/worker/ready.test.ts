@@ -49,13 +49,15 @@ describe('GET /health/ready', () => {
       status: 'success',
       message: 'ready',
       environment: 'test',
-      checks: { sync: 'ok', bearer: 'ok', database: 'ok', cors: 'ok' },
+      checks: { sync: 'ok', signing: 'ok', rate_limits: 'ok', bearer: 'ok', database: 'ok', cors: 'ok' },
     });
     expect(res.headers.get('X-Content-Type-Options')).toBe('nosniff');
   });
 
   it.each([
     ['sync', { VPS_SYNC_API_KEY: undefined }, 'VPS_SYNC_API_KEY is not set'],
+    ['signing', { VPS_SYNC_REQUIRE_SIGNATURE: 'true' }, 'VPS_SYNC_REQUIRE_SIGNATURE is true but VPS_SYNC_SIGNING_SECRET is not set'],
+    ['rate_limits', { SYNC_RATE_LIMITER: 'not a binding' }, 'SYNC_RATE_LIMITER is not a rate limiting binding ([[ratelimits]] in wrangler.toml)'],
     ['bearer', { JWT_SECRET: 'short' }, 'JWT_SECRET is shorter than 32 characters'],
     ['cors', { CORS_ORIGINS: 'not an origin' }, 'CORS_ORIGINS must list origins like https://panel.example.com'],
     ['database', { DATABASE_TIMEOUT_MS: 'abc' }, 'DATABASE_TIMEOUT_MS must be a whole number of milliseconds from 100 to 60000'],
