@@ -36,7 +36,7 @@ export interface SyncConfig {
 /** Signed sync requests (Standard Webhooks); `null` in Config when no signing secret is set. */
 export interface SigningConfig {
   /** The current secret's key bytes first, then the one being rotated out. */
-  secrets: readonly Uint8Array[];
+  secrets: readonly Uint8Array<ArrayBuffer>[];
   /** Unsigned requests are refused (the API key alone no longer suffices). */
   required: boolean;
 }
@@ -204,7 +204,7 @@ export function parseConfig(env: Bindings): Config {
       const shipped = shippedSecret(env, environment, ['VPS_SYNC_SIGNING_SECRET', 'VPS_SYNC_SIGNING_SECRET_PREVIOUS']);
       if (shipped) return shipped;
       const secrets = [p.VPS_SYNC_SIGNING_SECRET, p.VPS_SYNC_SIGNING_SECRET_PREVIOUS].filter((v) => v !== undefined);
-      return { secrets: secrets.map((v) => decodeSigningSecret(v) as Uint8Array), required };
+      return { secrets: secrets.map((v) => decodeSigningSecret(v) as Uint8Array<ArrayBuffer>), required };
     }),
     rateLimits: rateLimitsOf(env),
     bearer: section(bearerSchema, env, (p) => shippedSecret(env, environment, ['JWT_SECRET']) ?? ({

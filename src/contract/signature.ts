@@ -28,7 +28,7 @@ export const WEBHOOK_ID_PATTERN = /^[\x21-\x7e]{1,255}$/;
 export const WEBHOOK_TIMESTAMP_PATTERN = /^\d{1,12}$/;
 
 /** The bytes a signature covers: `id.timestamp.` followed by the body exactly as sent. */
-export function signedContent(id: string, timestamp: string, body: Uint8Array): Uint8Array {
+export function signedContent(id: string, timestamp: string, body: Uint8Array): Uint8Array<ArrayBuffer> {
   const prefix = new TextEncoder().encode(`${id}.${timestamp}.`);
   const content = new Uint8Array(prefix.length + body.length);
   content.set(prefix);
@@ -40,7 +40,7 @@ export function signedContent(id: string, timestamp: string, body: Uint8Array): 
  * The key bytes of a `whsec_<base64>` secret, or why it cannot be one (the message never holds
  * the secret).
  */
-export function decodeSigningSecret(secret: string): Uint8Array | string {
+export function decodeSigningSecret(secret: string): Uint8Array<ArrayBuffer> | string {
   if (!secret.startsWith(SIGNING_SECRET_PREFIX)) return `must start with ${SIGNING_SECRET_PREFIX}`;
   const encoded = secret.slice(SIGNING_SECRET_PREFIX.length);
   if (!/^[A-Za-z0-9+/]+={0,2}$/.test(encoded) || encoded.length % 4 !== 0) return `must be ${SIGNING_SECRET_PREFIX} followed by base64`;
