@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { TEST_BINDINGS } from '../../bindings.ts';
+import { TEST_BINDINGS, TEST_SIGNING_SECRET, TEST_WRONG_SIGNING_SECRET } from '../../bindings.ts';
 import { startLocalWorker, type LocalWorker } from '../local-worker.ts';
 import { listVps, panelToken } from '../panel.ts';
 import { startFlakyProxy, type FlakyProxy } from './flaky-proxy.ts';
@@ -10,7 +10,8 @@ let worker: LocalWorker;
 let proxy: FlakyProxy;
 
 beforeAll(async () => {
-  worker = await startLocalWorker();
+  // Signatures required: every sync request the example sends must be signed to pass.
+  worker = await startLocalWorker({ ...TEST_BINDINGS, VPS_SYNC_SIGNING_SECRET: TEST_SIGNING_SECRET, VPS_SYNC_REQUIRE_SIGNATURE: 'true' });
   proxy = await startFlakyProxy(worker.url);
 }, 60_000);
 afterAll(async () => {
@@ -26,6 +27,7 @@ const script = (args: string[], env: Record<string, string | undefined> = {}) =>
     PATH: process.env.PATH,
     VPS_SYNC_URL: proxy.url,
     VPS_SYNC_API_KEY: TEST_BINDINGS.VPS_SYNC_API_KEY,
+    VPS_SYNC_SIGNING_SECRET: TEST_SIGNING_SECRET,
     ...env,
   });
 
@@ -71,6 +73,9 @@ describe('examples/curl/vps-sync.sh', () => {
     expect(proxy.requests).toHaveLength(2);
     expect(proxy.requests[0]?.idempotencyKey).toMatch(/^[0-9a-f-]{32,36}$/);
     expect(proxy.requests[1]?.idempotencyKey).toBe(proxy.requests[0]?.idempotencyKey);
+    // curl resends the same signed request: accepted, since the first attempt never reached the Worker.
+    expect(proxy.requests[0]?.webhookId).toMatch(/^msg_[0-9a-f-]{32,36}$/);
+    expect(proxy.requests[1]?.webhookId).toBe(proxy.requests[0]?.webhookId);
     expect(await listVps(worker.url, 503)).toHaveLength(1);
   });
 
@@ -83,5 +88,23 @@ describe('examples/curl/vps-sync.sh', () => {
     expect(noToken.stderr).toContain('VPS_PANEL_TOKEN');
     expect(await script(['create', '5', 'a', 'two', '1', '1', 'x', 'kvm'])).toMatchObject({ code: 2 });
     expect(proxy.requests).toEqual([]);
+  });
+
+  it('signs with openssl: refused unsigned or with another secret, when the Worker requires signatures', async () => {
+    const unsigned = await script(['create', '504', 'unsigned', '1', '1', '10', 'Debian 12', 'kvm'], { VPS_SYNC_SIGNING_SECRET: undefined });
+    expect(unsigned.code).toBe(22);
+    expect(JSON.parse(unsigned.stdout)).toMatchObject({ code: 'signature_missing' });
+    const wrong = await script(['create', '504', 'wrong', '1', '1', '10', 'Debian 12', 'kvm'], { VPS_SYNC_SIGNING_SECRET: TEST_WRONG_SIGNING_SECRET });
+    expect(wrong.code).toBe(22);
+    expect(JSON.parse(wrong.stdout)).toMatchObject({ code: 'signature_invalid' });
+    expect(await listVps(worker.url, 504)).toEqual([]);
+
+    // Non-ASCII text is signed over the bytes curl sends.
+    const signed = await script(['create', '504', 'сервер "один" 🚀', '1', '1', '10', 'Debian 12', 'kvm']);
+    expect(signed).toMatchObject({ code: 0, stderr: '' });
+    expect(await listVps(worker.url, 504)).toMatchObject([{ name: 'сервер "один" 🚀' }]);
+    const notWhsec = await script(['delete', '1'], { VPS_SYNC_SIGNING_SECRET: 'secret-without-prefix' });
+    expect(notWhsec.code).toBe(2);
+    expect(notWhsec.stderr).toContain('VPS_SYNC_SIGNING_SECRET must start with whsec_');
   });
 });

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { TEST_BINDINGS } from '../../bindings.ts';
+import { TEST_BINDINGS, TEST_SIGNING_SECRET, TEST_WRONG_SIGNING_SECRET } from '../../bindings.ts';
 import { startLocalWorker, type LocalWorker } from '../local-worker.ts';
 import { listVps, panelToken } from '../panel.ts';
 import { startFlakyProxy, type FlakyProxy } from './flaky-proxy.ts';
@@ -15,7 +15,8 @@ beforeAll(async () => {
     throw new Error(`python3 is needed to test examples/python: ${err.message}`);
   });
   expect(version.stdout).toMatch(/^Python 3\./);
-  worker = await startLocalWorker();
+  // Signatures required: every sync request the example sends must be signed to pass.
+  worker = await startLocalWorker({ ...TEST_BINDINGS, VPS_SYNC_SIGNING_SECRET: TEST_SIGNING_SECRET, VPS_SYNC_REQUIRE_SIGNATURE: 'true' });
   proxy = await startFlakyProxy(worker.url);
 }, 60_000);
 afterAll(async () => {
@@ -26,11 +27,12 @@ beforeEach(() => {
   proxy.requests.length = 0;
 });
 
-const python = (args: string[], env: Record<string, string> = {}) =>
+const python = (args: string[], env: Record<string, string | undefined> = {}) =>
   runCommand('python3', ['examples/python/vps_sync.py', ...args], {
     PATH: process.env.PATH,
     VPS_SYNC_URL: proxy.url,
     VPS_SYNC_API_KEY: TEST_BINDINGS.VPS_SYNC_API_KEY,
+    VPS_SYNC_SIGNING_SECRET: TEST_SIGNING_SECRET,
     ...env,
   });
 
@@ -91,5 +93,31 @@ describe('examples/python/vps_sync.py', () => {
 
     expect(proxy.requests).toHaveLength(2);
     expect(await listVps(worker.url, 403)).toEqual([]);
+  });
+
+  it('signs every attempt with a new webhook-id and refuses nothing the Worker requires', async () => {
+    proxy.failNext({ status: 503, headers: { 'Retry-After': '0' } });
+    const created = await python(createArgs(404, 'py-signed'));
+    expect(created.code).toBe(0);
+    expect(proxy.requests).toHaveLength(2);
+    const [first, second] = proxy.requests;
+    expect(first?.webhookId).toMatch(/^msg_[0-9a-f-]{36}$/);
+    expect(second?.webhookId).toMatch(/^msg_[0-9a-f-]{36}$/);
+    expect(second?.webhookId).not.toBe(first?.webhookId);
+    expect(Math.abs(Number(first?.webhookTimestamp) - Date.now() / 1000)).toBeLessThan(30);
+    expect(second?.idempotencyKey).toBe(first?.idempotencyKey);
+    expect(await listVps(worker.url, 404)).toHaveLength(1);
+  });
+
+  it('is refused unsigned or signed with another secret, when the Worker requires signatures', async () => {
+    const unsigned = await python(createArgs(405, 'py-unsigned'), { VPS_SYNC_SIGNING_SECRET: undefined });
+    expect(unsigned.code).toBe(1);
+    expect(JSON.parse(unsigned.stderr)).toMatchObject({ code: 'signature_missing' });
+    const wrong = await python(createArgs(405, 'py-wrong'), { VPS_SYNC_SIGNING_SECRET: TEST_WRONG_SIGNING_SECRET });
+    expect(JSON.parse(wrong.stderr)).toMatchObject({ code: 'signature_invalid' });
+    const malformed = await python(createArgs(405, 'py-bad'), { VPS_SYNC_SIGNING_SECRET: 'not-a-secret' });
+    expect(malformed.code).not.toBe(0);
+    expect(malformed.stderr).toContain('VPS_SYNC_SIGNING_SECRET must start with whsec_');
+    expect(await listVps(worker.url, 405)).toEqual([]);
   });
 });
