@@ -106,5 +106,5 @@ describe('examples/curl/vps-sync.sh', () => {
     const notWhsec = await script(['delete', '1'], { VPS_SYNC_SIGNING_SECRET: 'secret-without-prefix' });
     expect(notWhsec.code).toBe(2);
     expect(notWhsec.stderr).toContain('VPS_SYNC_SIGNING_SECRET must start with whsec_');
-  });
+  }, 30_000);
 });

@@ -107,7 +107,7 @@ describe('examples/python/vps_sync.py', () => {
     expect(Math.abs(Number(first?.webhookTimestamp) - Date.now() / 1000)).toBeLessThan(30);
     expect(second?.idempotencyKey).toBe(first?.idempotencyKey);
     expect(await listVps(worker.url, 404)).toHaveLength(1);
-  });
+  }, 30_000);
 
   it('is refused unsigned or signed with another secret, when the Worker requires signatures', async () => {
     const unsigned = await python(createArgs(405, 'py-unsigned'), { VPS_SYNC_SIGNING_SECRET: undefined });
@@ -119,5 +119,5 @@ describe('examples/python/vps_sync.py', () => {
     expect(malformed.code).not.toBe(0);
     expect(malformed.stderr).toContain('VPS_SYNC_SIGNING_SECRET must start with whsec_');
     expect(await listVps(worker.url, 405)).toEqual([]);
-  });
+  }, 30_000);
 });
