@@ -8,8 +8,12 @@ import { panelToken } from './panel.ts';
  * The rate limits of wrangler.toml as `wrangler dev` runs them (wrangler's own startWorker and
  * its local limiter): the reads of one user are refused past the configured limit.
  */
-const config = unstable_readConfig({ config: resolve(import.meta.dirname, '../../wrangler.toml') });
-const limitOf = (name: string) => config.ratelimits.find((r) => r.name === name)?.simple.limit;
+interface Limiter {
+  name: string;
+  simple: { limit: number; period: number };
+}
+const limiters = unstable_readConfig({ config: resolve(import.meta.dirname, '../../wrangler.toml') }).ratelimits as Limiter[];
+const limitOf = (name: string) => limiters.find((r) => r.name === name)?.simple.limit;
 
 let worker: LocalWorker;
 beforeAll(async () => {
@@ -22,7 +26,7 @@ const minute = () => Math.floor(Date.now() / 60_000);
 describe('rate limits under wrangler dev', () => {
   it('configure both limiters in wrangler.toml with a period of 10 or 60 seconds', () => {
     for (const name of ['SYNC_RATE_LIMITER', 'READ_RATE_LIMITER']) {
-      const limiter = config.ratelimits.find((r) => r.name === name);
+      const limiter = limiters.find((r) => r.name === name);
       expect(limiter?.simple.limit, name).toBeGreaterThan(0);
       expect([10, 60]).toContain(limiter?.simple.period);
     }
