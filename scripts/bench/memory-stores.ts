@@ -32,6 +32,7 @@ export function memoryStores(): Stores {
       async reconcile() {
         return { counts: { created: 0, updated: 0, deleted: 0, unchanged: 0, skipped: 0, untracked: 0 }, skipped: [] };
       },
+      async ping() {},
     },
     idempotency: {
       async claim() {

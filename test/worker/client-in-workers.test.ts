@@ -45,7 +45,7 @@ describe('the signing client inside workerd, against a Worker that requires sign
       apiKey: TEST_BINDINGS.VPS_SYNC_API_KEY,
       signingSecret,
       retry: { maxAttempts: 1 },
-      fetch: (url, init) => worker.fetch(new Request(url, init), requiring, ctx),
+      fetch: async (url, init) => worker.fetch(new Request(url, init), requiring, ctx),
     });
 
   it('is accepted with the secret, also next to an old one during a rotation', async () => {
