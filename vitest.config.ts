@@ -1,6 +1,6 @@
 import { cloudflareTest, readD1Migrations } from '@cloudflare/vitest-plugin';
 import { defineConfig } from 'vitest/config';
-import { TEST_BINDINGS } from './test/bindings.ts';
+import { quietInfoLines, TEST_BINDINGS, TEST_RATE_LIMITS } from './test/bindings.ts';
 
 /**
  * `npm test`: the Worker's suites inside workerd (miniflare) on the embedded D1 database,
@@ -15,7 +15,10 @@ export default defineConfig(async () => {
           plugins: [
             cloudflareTest({
               wrangler: { configPath: './wrangler.jsonc' },
-              miniflare: { bindings: { ...TEST_BINDINGS, TEST_MIGRATIONS: migrations, FUZZ_SEED: process.env.FUZZ_SEED ?? '' } },
+              miniflare: {
+                bindings: { ...TEST_BINDINGS, TEST_MIGRATIONS: migrations, FUZZ_SEED: process.env.FUZZ_SEED ?? '' },
+                ratelimits: TEST_RATE_LIMITS,
+              },
             }),
           ],
           test: {
@@ -27,6 +30,7 @@ export default defineConfig(async () => {
             // One workerd for all files instead of one per file (about 2.5 s each). The files share
             // its D1 database as they share MySQL under test:mysql: each test owns its users (freshUser).
             isolate: false,
+            onConsoleLog: quietInfoLines,
           },
         },
         {

@@ -1,6 +1,6 @@
 import { cloudflareTest, readD1Migrations } from '@cloudflare/vitest-plugin';
 import { defineConfig } from 'vitest/config';
-import { TEST_BINDINGS } from './test/bindings.ts';
+import { quietInfoLines, TEST_BINDINGS, TEST_RATE_LIMITS } from './test/bindings.ts';
 
 /**
  * `npm run test:mysql`: the same Worker suites as `npm test` (HTTP API and store contract), but
@@ -26,6 +26,7 @@ export default defineConfig(async () => {
                   DATABASE_TIMEOUT_MS: '1000',
                   TEST_SUITE: 'planetscale',
                 },
+                ratelimits: TEST_RATE_LIMITS,
               },
             })),
           ],
@@ -34,6 +35,7 @@ export default defineConfig(async () => {
             include: ['test/worker/**/*.test.ts', 'test/mysql/**/*.worker.test.ts'],
             setupFiles: ['test/worker/setup.ts'],
             globalSetup: ['test/mysql/global-setup.ts', 'test/jwks/global-setup.ts'],
+            onConsoleLog: quietInfoLines,
           },
         },
         {

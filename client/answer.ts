@@ -73,6 +73,10 @@ export function errorFor(answer: Answer): VpsSyncError {
     case 'malformed_body':
       return new VpsSyncValidationError(message, fieldErrors(body), false, details);
     case 'unauthorized':
+    case 'signature_missing':
+    case 'signature_invalid':
+    case 'signature_timestamp_out_of_window':
+    case 'signature_replayed':
       return new VpsSyncAuthError(message, details);
     case 'not_found':
       return new VpsSyncNotFoundError(message, details);

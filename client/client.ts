@@ -6,6 +6,7 @@ import { DEFAULT_RETRY, sleep, type RetryPolicy } from './backoff.js';
 import { globalFetch, type FetchLike } from './fetch.js';
 import { createBody, deleteBody, reconcileBody, updateBody, type RequestBody } from './request-body.js';
 import { deleteResult, reconcileResult, syncResult } from './result.js';
+import { signerFor } from './sign.js';
 import { send, type RetryEvent, type Transport } from './transport.js';
 import type {
   CallOptions,
@@ -26,6 +27,12 @@ export interface VpsSyncClientOptions {
   baseUrl: string;
   /** The shared secret, the panel's VPS_SYNC_API_KEY. */
   apiKey: string;
+  /**
+   * The panel's VPS_SYNC_SIGNING_SECRET (`whsec_…`): when given, every attempt is signed
+   * (webhook-id, webhook-timestamp, webhook-signature). Several while the panel's secret is
+   * being rotated: one signature each.
+   */
+  signingSecret?: string | readonly string[];
   /** Per attempt, reading the answer included. Default 10 000. */
   timeoutMs?: number;
   /** Default `{ maxAttempts: 5, baseDelayMs: 200, maxDelayMs: 10_000 }`; missing fields keep their default. */
@@ -92,9 +99,11 @@ function transportFor(options: VpsSyncClientOptions): Transport {
   if (!Number.isInteger(retry.maxAttempts) || retry.maxAttempts < 1) throw new TypeError('retry.maxAttempts must be an integer >= 1');
   if (!(retry.baseDelayMs >= 0) || !(retry.maxDelayMs >= 0)) throw new TypeError('retry delays must be >= 0');
   if (!(timeoutMs > 0)) throw new TypeError('timeoutMs must be > 0');
+  const sign = options.signingSecret === undefined ? undefined : signerFor(options.signingSecret);
   return {
     url: url.href,
     apiKey,
+    sign,
     timeoutMs,
     retry,
     fetch: options.fetch ?? globalFetch,

@@ -56,7 +56,11 @@ export class VpsSyncValidationError extends VpsSyncError {
   }
 }
 
-/** 401: the API key is missing or does not match the panel's VPS_SYNC_API_KEY. */
+/**
+ * 401: the API key is missing or does not match the panel's VPS_SYNC_API_KEY (`unauthorized`),
+ * or the request's signature does not pass (`signature_*`: no or another signingSecret, or a
+ * clock more than 5 minutes off). `code` says which.
+ */
 export class VpsSyncAuthError extends VpsSyncError {
   override name = 'VpsSyncAuthError';
 }

@@ -6,6 +6,7 @@ import { errorFor, isRetryable, readAnswer, type Answer } from './answer.js';
 import { nextDelay, retryAfterMs, type RetryPolicy } from './backoff.js';
 import { VpsSyncError, VpsSyncUnavailableError } from './errors.js';
 import type { FetchLike } from './fetch.js';
+import type { Signer } from './sign.js';
 
 /** Reported before each wait, e.g. to log or count retries. */
 export interface RetryEvent {
@@ -21,6 +22,8 @@ export interface RetryEvent {
 export interface Transport {
   url: string;
   apiKey: string;
+  /** Signs each attempt anew, when a signing secret is configured. */
+  sign: Signer | undefined;
   timeoutMs: number;
   retry: RetryPolicy;
   fetch: FetchLike;
@@ -40,7 +43,8 @@ export async function send(t: Transport, body: unknown, idempotencyKey: string, 
     'Idempotency-Key': idempotencyKey,
   };
   for (let attempt = 1; ; attempt++) {
-    const outcome = await attemptOnce(t, payload, headers, signal);
+    const signed = t.sign ? { ...headers, ...(await t.sign(payload, t.now())) } : headers;
+    const outcome = await attemptOnce(t, payload, signed, signal);
     let failure: unknown;
     let retryAfter: number | undefined;
     if ('answer' in outcome) {

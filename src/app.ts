@@ -3,6 +3,7 @@ import { requestId } from 'hono/request-id';
 import type { Bindings } from './config';
 import type { AppEnv } from './env';
 import { ApiError, errorResponse, onError } from './errors';
+import { accessLog } from './middleware/access-log';
 import { withConfig } from './middleware/config';
 import { withStores } from './middleware/stores';
 import { metaRoutes } from './routes/meta';
@@ -17,13 +18,15 @@ export interface AppOptions {
 }
 
 /**
- * The whole request path, in order: request id -> configuration -> API headers -> stores ->
- * route (auth, body and validation, idempotency, store call) -> one error handler.
+ * The whole request path, in order: request id -> access log -> configuration -> API headers ->
+ * stores -> route (auth, rate limit, signature, body and validation, idempotency, store call) ->
+ * one error handler.
  */
 export function createApp({ stores }: AppOptions = {}) {
   const app = new Hono<AppEnv>();
 
   app.use(requestId());
+  app.use(accessLog());
   app.use(async function securityHeaders(c, next) {
     await next();
     // Every answer, errors and /health included: JSON is never sniffed as something else, and

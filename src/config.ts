@@ -5,7 +5,8 @@
  * the secret) is logged once.
  */
 import * as z from 'zod/mini';
-import { BINDING_NAMES, type BindingName } from './bindings';
+import { BINDING_NAMES, RATE_LIMIT_BINDINGS, type BindingName, type RateLimitBindingName } from './bindings';
+import { decodeSigningSecret } from './contract/signature';
 import { SHIPPED_SECRETS } from './shipped-secrets';
 import { misconfigured } from './errors';
 import { log } from './log';
@@ -13,10 +14,13 @@ import { log } from './log';
 /** Minimum length of the shared secrets; the integration documents require 32. */
 export const MIN_SECRET_LENGTH = 32;
 
-export { BINDING_NAMES, type BindingName };
+export { BINDING_NAMES, RATE_LIMIT_BINDINGS, type BindingName };
 
-/** The string bindings; `DB` is the D1 binding. Secrets are optional: a missing one fails closed. */
-export type Bindings = Env & Partial<Record<BindingName, string>>;
+/**
+ * The string bindings; `DB` is the D1 binding. Secrets are optional: a missing one fails closed.
+ * A rate limiter may be absent too: that route is then not limited.
+ */
+export type Bindings = Omit<Env, RateLimitBindingName> & Partial<Record<BindingName, string>> & Partial<Record<RateLimitBindingName, RateLimit>>;
 
 /** Verified with JWT_SECRET. */
 export const HMAC_ALGORITHMS = ['HS256', 'HS384', 'HS512'] as const;
@@ -33,6 +37,20 @@ export const DATABASE_TIMEOUT_MS = { default: 5000, min: 100, max: 60_000 } as c
 export interface SyncConfig {
   /** The current key first, then the one being rotated out. */
   apiKeys: readonly string[];
+}
+
+/** Signed sync requests (Standard Webhooks); `null` in Config when no signing secret is set. */
+export interface SigningConfig {
+  /** The current secret's key bytes first, then the one being rotated out. */
+  secrets: readonly Uint8Array<ArrayBuffer>[];
+  /** Unsigned requests are refused (the API key alone no longer suffices). */
+  required: boolean;
+}
+
+/** The Workers Rate Limiting bindings present; a missing one leaves its route unlimited. */
+export interface RateLimitConfig {
+  sync?: RateLimit;
+  read?: RateLimit;
 }
 
 export interface BearerConfig {
@@ -65,6 +83,9 @@ export interface Config {
   /** Unset means production: a deployment that forgot it fails closed on a shipped secret. */
   environment: Environment;
   sync: Section<SyncConfig>;
+  /** `null`: no signing secret, requests are not signed (any webhook-* headers are ignored). */
+  signing: Section<SigningConfig | null>;
+  rateLimits: Section<RateLimitConfig>;
   bearer: Section<BearerConfig>;
   database: Section<DatabaseConfig>;
   /** Origins allowed to call the panel's routes from a browser. */
@@ -99,6 +120,19 @@ function isJwksUrl(value: string): boolean {
   const url = new URL(value);
   return url.protocol === 'https:' || (url.protocol === 'http:' && LOOPBACK_HOST.test(url.hostname));
 }
+
+const signingSecret = (name: BindingName) =>
+  z.string().check(
+    z.refine((v) => typeof decodeSigningSecret(v) !== 'string', {
+      error: (issue) => `${name} ${decodeSigningSecret(String(issue.input))}`,
+    }),
+  );
+
+const signingSchema = z.object({
+  VPS_SYNC_SIGNING_SECRET: optional(signingSecret('VPS_SYNC_SIGNING_SECRET')),
+  VPS_SYNC_SIGNING_SECRET_PREVIOUS: optional(signingSecret('VPS_SYNC_SIGNING_SECRET_PREVIOUS')),
+  VPS_SYNC_REQUIRE_SIGNATURE: optional(z.enum(['true', 'false'], { error: 'VPS_SYNC_REQUIRE_SIGNATURE must be true or false' })),
+});
 
 const bearerSchema = z.object({
   JWT_SECRET: optional(secret('JWT_SECRET')),
@@ -170,6 +204,18 @@ function shippedSecret(env: Bindings, environment: Environment, names: BindingNa
   return name && `${name} is a value shipped in this repository (an example or development secret); set your own with: wrangler secret put ${name} --env ${environment}`;
 }
 
+/** A rate limiter binding is an object with limit(); anything else under its name is a configuration error. */
+function rateLimitsOf(env: Bindings): Section<RateLimitConfig> {
+  const value: RateLimitConfig = {};
+  for (const [route, name] of Object.entries(RATE_LIMIT_BINDINGS) as [keyof RateLimitConfig, RateLimitBindingName][]) {
+    const binding: unknown = env[name];
+    if (binding === undefined || binding === null) continue;
+    if (typeof (binding as Partial<RateLimit>).limit !== 'function') return { ok: false, problem: `${name} is not a rate limiting binding (ratelimits in wrangler.jsonc)` };
+    value[route] = binding as RateLimit;
+  }
+  return { ok: true, value };
+}
+
 function section<S extends z.ZodMiniType, T>(schema: S, env: Bindings, build: (parsed: z.output<S>) => T | string): Section<T> {
   const result = z.safeParse(schema, env);
   if (!result.success) {
@@ -191,6 +237,19 @@ export function parseConfig(env: Bindings): Config {
       if (shipped) return shipped;
       return { apiKeys: p.VPS_SYNC_API_KEY_PREVIOUS ? [p.VPS_SYNC_API_KEY, p.VPS_SYNC_API_KEY_PREVIOUS] : [p.VPS_SYNC_API_KEY] };
     }),
+    signing: section(signingSchema, env, (p): SigningConfig | null | string => {
+      const required = p.VPS_SYNC_REQUIRE_SIGNATURE === 'true';
+      if (!p.VPS_SYNC_SIGNING_SECRET) {
+        if (p.VPS_SYNC_SIGNING_SECRET_PREVIOUS) return 'VPS_SYNC_SIGNING_SECRET_PREVIOUS is set without VPS_SYNC_SIGNING_SECRET';
+        if (required) return 'VPS_SYNC_REQUIRE_SIGNATURE is true but VPS_SYNC_SIGNING_SECRET is not set';
+        return null;
+      }
+      const shipped = shippedSecret(env, environment, ['VPS_SYNC_SIGNING_SECRET', 'VPS_SYNC_SIGNING_SECRET_PREVIOUS']);
+      if (shipped) return shipped;
+      const secrets = [p.VPS_SYNC_SIGNING_SECRET, p.VPS_SYNC_SIGNING_SECRET_PREVIOUS].filter((v) => v !== undefined);
+      return { secrets: secrets.map((v) => decodeSigningSecret(v) as Uint8Array<ArrayBuffer>), required };
+    }),
+    rateLimits: rateLimitsOf(env),
     bearer: section(bearerSchema, env, (p) => shippedSecret(env, environment, ['JWT_SECRET']) ?? bearerConfig(p)),
     database: section(planetscaleSchema, env, (p): DatabaseConfig | string => {
       const timeoutMs = p.DATABASE_TIMEOUT_MS ?? DATABASE_TIMEOUT_MS.default;

@@ -44,6 +44,7 @@ export const validationError = (errors: FieldError[]) => new ApiError('validatio
 export const misconfigured = () => new ApiError('misconfigured', 'Server misconfigured');
 
 export function errorResponse(c: Context<AppEnv>, err: ApiError): Response {
+  c.set('errorCode', err.code);
   const body: ErrorAnswer = {
     status: 'error',
     code: err.code,

@@ -1,6 +1,6 @@
 import { createApp } from './app';
 import type { Bindings } from './config';
-import { purgeExpiredIdempotencyKeys } from './maintenance';
+import { purgeExpiredIdempotencyKeys, purgeExpiredWebhookIds } from './maintenance';
 
 const app = createApp();
 
@@ -8,5 +8,6 @@ export default {
   fetch: app.fetch,
   async scheduled(_controller, env, ctx) {
     ctx.waitUntil(purgeExpiredIdempotencyKeys(env));
+    ctx.waitUntil(purgeExpiredWebhookIds(env));
   },
 } satisfies ExportedHandler<Bindings>;

@@ -1,13 +1,15 @@
 /**
- * The one structured logger: every line is one JSON object `{ level, msg, request_id?, ...fields }`
- * on the console, which Workers Logs indexes field by field.
+ * The one structured logger: every line is one JSON object `{ level, msg, request_id, ...fields }`
+ * on the console, which Workers Logs indexes field by field. `request_id` is the X-Request-Id of
+ * the request the line belongs to, null outside a request (the cron). Nothing else in src/ writes
+ * to the console.
  */
 export type LogLevel = 'debug' | 'info' | 'warn' | 'error';
 
 export type LogFields = Record<string, unknown>;
 
-function write(level: LogLevel, msg: string, fields: LogFields): void {
-  const line = JSON.stringify({ level, msg, ...fields });
+function write(level: LogLevel, msg: string, { request_id = null, ...fields }: LogFields): void {
+  const line = JSON.stringify({ level, msg, request_id, ...fields });
   if (level === 'error') console.error(line);
   else if (level === 'warn') console.warn(line);
   else console.log(line);

@@ -9,3 +9,11 @@ export async function purgeExpiredIdempotencyKeys(env: Bindings, now = new Date(
   log.info('purged expired idempotency keys', { task: 'purge-idempotency-keys', purged });
   return purged;
 }
+
+/** Cron (wrangler.jsonc triggers): forgets the webhook-ids of signed requests once their timestamps are out of the window. */
+export async function purgeExpiredWebhookIds(env: Bindings, now = new Date()): Promise<number> {
+  const database = required(configOf(env).database, { refusing: 'the scheduled purge' });
+  const purged = await storesFor(database).webhookIds.purgeExpired(now);
+  log.info('purged expired webhook ids', { task: 'purge-webhook-ids', purged });
+  return purged;
+}

@@ -20,4 +20,10 @@ export const SHIPPED_SECRETS: ReadonlySet<string> = new Set([
   'another-secret-another-secret-another-secret',
   'another-secret-0123456789abcdef0123456789',
   'another-key-0123456789abcdef0123456789ab',
+  // .dev.vars.example's signing secret, the tests' (test/bindings.ts) and the Standard Webhooks specification's test vector.
+  'whsec_ZGV2LW9ubHktc2lnbmluZy1zZWNyZXQtY2hhbmdlLW1l',
+  'whsec_dGVzdC1zaWduaW5nLXNlY3JldC0wMTIzNDU2Nzg5YWI=',
+  'whsec_cHJldmlvdXMtc2lnbmluZy1zZWNyZXQtMDEyMzQ1Njc=',
+  'whsec_d3Jvbmctc2lnbmluZy1zZWNyZXQtMDEyMzQ1Njc4OWE=',
+  'whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw',
 ]);

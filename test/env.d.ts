@@ -9,6 +9,9 @@ declare global {
       TEST_SUITE?: string;
       /** Replays a fuzz run (test/worker/fuzz.test.ts) with this seed. */
       FUZZ_SEED?: string;
+      /** Low test-only rate limiters (TEST_RATE_LIMITS in test/bindings.ts). */
+      TEST_LOW_SYNC_RATE_LIMITER: RateLimit;
+      TEST_LOW_READ_RATE_LIMITER: RateLimit;
     }
   }
 }

@@ -19,6 +19,11 @@
 # connections, timeouts and dropped connections are retried too. Up to 5 attempts, each waiting
 # the server's Retry-After (in seconds, at most 10) or else an exponential backoff with full
 # jitter; every attempt of a command sends the same Idempotency-Key, so a create is applied once.
+#
+# With VPS_SYNC_SIGNING_SECRET set (the panel's whsec_... secret), every sync attempt is signed in the
+# Standard Webhooks format with openssl: webhook-id, webhook-timestamp and webhook-signature, an
+# HMAC-SHA256 of "id.timestamp.body". Each attempt gets a new id and the current time, as the panel
+# refuses a webhook-id it has seen (the Idempotency-Key, not the signature, makes retries safe).
 set -euo pipefail
 
 VPS_SYNC_URL="${VPS_SYNC_URL:-http://localhost:5050}"
@@ -45,6 +50,21 @@ integer() {
 new_key() {
   if [[ -r /proc/sys/kernel/random/uuid ]]; then cat /proc/sys/kernel/random/uuid
   else od -An -N16 -tx1 /dev/urandom | tr -d ' \n'; fi
+}
+
+# The webhook-* headers signing body $1 with VPS_SYNC_SIGNING_SECRET, into the array SIGNATURE.
+sign() {
+  SIGNATURE=()
+  [[ -n ${VPS_SYNC_SIGNING_SECRET:-} ]] || return 0
+  [[ $VPS_SYNC_SIGNING_SECRET == whsec_* ]] || { echo "VPS_SYNC_SIGNING_SECRET must start with whsec_" >&2; exit 2; }
+  local id timestamp key signature
+  id="msg_$(new_key)"
+  timestamp=$(date +%s)
+  # The key is the bytes the base64 after whsec_ decodes to, given to openssl in hex.
+  key=$(printf '%s' "${VPS_SYNC_SIGNING_SECRET#whsec_}" | openssl base64 -d -A | od -An -v -tx1 | tr -d ' \n')
+  [[ -n $key ]] || { echo "VPS_SYNC_SIGNING_SECRET is not whsec_ followed by base64" >&2; exit 2; }
+  signature=$(printf '%s.%s.%s' "$id" "$timestamp" "$1" | openssl dgst -sha256 -mac HMAC -macopt "hexkey:$key" -binary | openssl base64 -A)
+  SIGNATURE=(-H "webhook-id: $id" -H "webhook-timestamp: $timestamp" -H "webhook-signature: v1,$signature")
 }
 
 # The "code" of an error answer, or nothing. Inside a JSON string every quote is escaped, so the
@@ -93,8 +113,11 @@ request() {
   shift 2
   for ((attempt = 1; ; attempt++)); do
     rc=0
+    # A signed call signs every attempt anew (SIGN_BODY: the exact bytes sent).
+    SIGNATURE=()
+    if [[ -n ${SIGN_BODY+x} ]]; then sign "$SIGN_BODY"; fi
     answer=$(curl --silent --show-error --max-time 10 --dump-header "$HEADERS" --write-out '\n%{http_code}' \
-      -X "$method" "$VPS_SYNC_URL$path" "$@") || rc=$?
+      -X "$method" "$VPS_SYNC_URL$path" ${SIGNATURE[@]+"${SIGNATURE[@]}"} "$@") || rc=$?
     if ((rc == 0)); then
       status=${answer##*$'\n'}
       answer=${answer%$'\n'*}
@@ -122,14 +145,15 @@ request() {
   done
 }
 
-# POST /api/vps/sync with one JSON body and one Idempotency-Key for all its attempts.
+# POST /api/vps/sync with one JSON body (sent byte for byte as signed: --data-raw) and one
+# Idempotency-Key for all its attempts.
 sync() {
   : "${VPS_SYNC_API_KEY:?VPS_SYNC_API_KEY is not set}"
-  request POST /api/vps/sync \
+  SIGN_BODY=$1 request POST /api/vps/sync \
     -H 'Content-Type: application/json' \
     -H "X-API-Key: $VPS_SYNC_API_KEY" \
     -H "Idempotency-Key: $(new_key)" \
-    --data "$1"
+    --data-raw "$1"
 }
 
 command="${1:-}"

@@ -13,10 +13,17 @@ and exits 1 (2 for a usage error). Network errors, 429, and the error codes data
 idempotency_key_in_use (the same Idempotency-Key still running) and internal are retried with exponential
 backoff and full jitter, or after the server's Retry-After; every retry of one command sends the
 same Idempotency-Key, so a create whose answer was lost is not applied twice.
+
+With VPS_SYNC_SIGNING_SECRET set (the panel's whsec_... secret), every attempt of a sync request is
+signed in the Standard Webhooks format: webhook-id, webhook-timestamp and webhook-signature, an
+HMAC-SHA256 of "id.timestamp.body", with a new id and the current time on each attempt.
 """
 
 import argparse
+import base64
 import email.utils
+import hashlib
+import hmac
 import json
 import os
 import random
@@ -62,7 +69,32 @@ def backoff_seconds(retry):
     return random.uniform(0, min(MAX_DELAY_S, BASE_DELAY_S * 2 ** (retry - 1)))
 
 
-def request(method, path, body=None, headers=None):
+def signing_key():
+    """The bytes of VPS_SYNC_SIGNING_SECRET (whsec_ + base64), or None when it is not set."""
+    secret = os.environ.get("VPS_SYNC_SIGNING_SECRET")
+    if not secret:
+        return None
+    if not secret.startswith("whsec_"):
+        raise SystemExit("VPS_SYNC_SIGNING_SECRET must start with whsec_")
+    try:
+        return base64.b64decode(secret[len("whsec_"):], validate=True)
+    except ValueError:
+        raise SystemExit("VPS_SYNC_SIGNING_SECRET is not whsec_ followed by base64") from None
+
+
+def signature_headers(key, data):
+    """Standard Webhooks headers for one attempt: a new id, the current time, v1,base64(HMAC-SHA256(id.timestamp.body))."""
+    msg_id = f"msg_{uuid.uuid4()}"
+    timestamp = str(int(time.time()))
+    mac = hmac.new(key, f"{msg_id}.{timestamp}.".encode() + data, hashlib.sha256).digest()
+    return {
+        "webhook-id": msg_id,
+        "webhook-timestamp": timestamp,
+        "webhook-signature": "v1," + base64.b64encode(mac).decode(),
+    }
+
+
+def request(method, path, body=None, headers=None, key=None):
     """One logical call, retried on network errors and on answers whose code may pass; returns the JSON answer."""
     url = os.environ.get("VPS_SYNC_URL", "http://localhost:5050").rstrip("/") + path
     data = None if body is None else json.dumps(body).encode()
@@ -73,7 +105,8 @@ def request(method, path, body=None, headers=None):
     for attempt in range(1, MAX_ATTEMPTS + 1):
         wait = None
         try:
-            req = urllib.request.Request(url, data=data, headers=headers, method=method)
+            signed = {**headers, **signature_headers(key, data)} if key is not None and data is not None else headers
+            req = urllib.request.Request(url, data=data, headers=signed, method=method)
             with urllib.request.urlopen(req, timeout=TIMEOUT_S) as response:
                 return json.loads(response.read())
         except urllib.error.HTTPError as err:
@@ -109,7 +142,7 @@ def sync(action, vps):
     api_key = os.environ.get("VPS_SYNC_API_KEY")
     if not api_key:
         raise SystemExit("VPS_SYNC_API_KEY is not set")
-    return request("POST", "/api/vps/sync", {"action": action, "vps": vps}, {"X-API-Key": api_key})
+    return request("POST", "/api/vps/sync", {"action": action, "vps": vps}, {"X-API-Key": api_key}, signing_key())
 
 
 def ref(args):

@@ -44,5 +44,14 @@ export function memoryStores(): Stores {
         return 0;
       },
     },
+    webhookIds: {
+      async claim() {
+        return true;
+      },
+      async release() {},
+      async purgeExpired() {
+        return 0;
+      },
+    },
   };
 }

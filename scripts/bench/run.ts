@@ -20,7 +20,17 @@ Object.assign(crypto.subtle, {
   timingSafeEqual: (a: ArrayBuffer, b: ArrayBuffer) => timingSafeEqual(new Uint8Array(a), new Uint8Array(b)),
 });
 
+/**
+ * The Worker's log lines (src/log.ts: one per request, one per change) are built as in
+ * production, but not printed: Workers ships them off the request path, a terminal would not.
+ */
+const print = console.log.bind(console);
+const quiet = () => {
+  console.log = () => {};
+};
+
 async function measure(name: string, op: () => Promise<unknown>): Promise<void> {
+  quiet();
   for (let i = 0; i < 200; i++) await op(); // warm-up
   const samples: number[] = [];
   const end = performance.now() + DURATION_MS;
@@ -32,7 +42,7 @@ async function measure(name: string, op: () => Promise<unknown>): Promise<void> 
   samples.sort((a, b) => a - b);
   const total = samples.reduce((a, b) => a + b, 0);
   const pct = (p: number) => samples[Math.min(samples.length - 1, Math.floor(samples.length * p))]!.toFixed(3);
-  console.log(
+  print(
     `${name.padEnd(46)} ${(samples.length / (total / 1000)).toFixed(0).padStart(8)} ops/s   p50 ${pct(0.5)} ms   p99 ${pct(0.99)} ms   (n=${samples.length})`,
   );
 }

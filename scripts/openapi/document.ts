@@ -11,8 +11,10 @@ import {
   HYPERVISORS,
   IDEMPOTENCY_KEY_PATTERN,
   LIST_LIMIT,
+  MAX_SIGNATURES,
   MAX_SYNC_BODY_BYTES,
   reconcileRequest,
+  SIGNATURE_TOLERANCE_SECONDS,
   syncRequest,
   vpsCreate,
   vpsDelete,
@@ -50,6 +52,36 @@ const commonErrors = {
     headers: { 'Retry-After': { schema: { type: 'integer' }, description: 'Seconds to wait before retrying.' } },
   },
 };
+const rateLimited = {
+  '429': {
+    ...error('Too many requests (`rate_limited`): per API key on sync, per user on the panel\'s reads, as configured for the deployment.'),
+    headers: { 'Retry-After': { schema: { type: 'integer', minimum: 1, maximum: 60 }, description: 'Seconds to wait: until the next full minute.' } },
+  },
+};
+const signatureHeaders = [
+  {
+    name: 'webhook-id',
+    in: 'header',
+    required: false,
+    description: 'Signed requests (Standard Webhooks): a new id for every request, 1 to 255 visible ASCII characters. One already used within the window is refused (`signature_replayed`).',
+    schema: { type: 'string', pattern: '^[\\x21-\\x7e]{1,255}$' },
+  },
+  {
+    name: 'webhook-timestamp',
+    in: 'header',
+    required: false,
+    description: `Signed requests: when it was signed, in whole seconds since the Unix epoch; more than ${SIGNATURE_TOLERANCE_SECONDS} seconds from the server's clock is refused (\`signature_timestamp_out_of_window\`).`,
+    schema: { type: 'string', pattern: '^[0-9]{1,12}$' },
+  },
+  {
+    name: 'webhook-signature',
+    in: 'header',
+    required: false,
+    description: `Signed requests: 1 to ${MAX_SIGNATURES} space-separated \`v1,<base64>\` signatures, each base64 of HMAC-SHA256 over \`webhook-id.webhook-timestamp.body\` (the raw body bytes), keyed with the bytes of the base64 after \`whsec_\` in VPS_SYNC_SIGNING_SECRET. Required when VPS_SYNC_REQUIRE_SIGNATURE is true; ignored when no signing secret is set.`,
+    schema: { type: 'string' },
+  },
+];
+
 const bearerErrors = {
   '401': {
     ...error('Missing, malformed, unsigned, wrongly signed or expired token, an algorithm outside the allowlist, no or an unknown kid (JWKS), another scheme, or no user id.'),
@@ -112,6 +144,13 @@ export function buildOpenApiDocument(): JsonSchema {
       schemas,
       securitySchemes: {
         ApiKey: { type: 'apiKey', in: 'header', name: 'X-API-Key', description: 'VPS_SYNC_API_KEY, shared with the main site (>= 32 characters).' },
+        WebhookSignature: {
+          type: 'apiKey',
+          in: 'header',
+          name: 'webhook-signature',
+          description:
+            'Standard Webhooks signature (with webhook-id and webhook-timestamp, see the sync parameters), keyed with VPS_SYNC_SIGNING_SECRET. In addition to the API key, never instead of it; required when VPS_SYNC_REQUIRE_SIGNATURE is true.',
+        },
         Bearer: {
           type: 'http',
           scheme: 'bearer',
@@ -137,7 +176,7 @@ export function buildOpenApiDocument(): JsonSchema {
           security: [],
           responses: {
             '200': json(ref('Ready'), 'Ready to serve.'),
-            '503': error('not_ready: `errors` names each failing part (sync, bearer, database, cors) and why, never a secret or a host.'),
+            '503': error('not_ready: `errors` names each failing part (sync, signing, rate_limits, bearer, database, cors) and why, never a secret or a host.'),
           },
         },
       },
@@ -153,8 +192,9 @@ export function buildOpenApiDocument(): JsonSchema {
         post: {
           operationId: 'sync',
           summary: 'The main site pushes a VPS lifecycle event: create, update, delete or reconcile',
-          security: [{ ApiKey: [] }],
+          security: [{ ApiKey: [], WebhookSignature: [] }, { ApiKey: [] }],
           parameters: [
+            ...signatureHeaders,
             {
               name: 'Idempotency-Key',
               in: 'header',
@@ -177,7 +217,9 @@ export function buildOpenApiDocument(): JsonSchema {
             '201': json(ref('SyncResult'), 'VPS created.'),
             '400': error('Validation failed (errors names every field), malformed JSON, empty or non-object body, unknown action, bad Idempotency-Key.'),
             '401': {
-              ...error('Missing or wrong X-API-Key.'),
+              ...error(
+                'Missing or wrong X-API-Key (`unauthorized`), or, with a signing secret configured, a missing, malformed, wrong, stale or replayed signature (`signature_missing`, `signature_invalid`, `signature_timestamp_out_of_window`, `signature_replayed`).',
+              ),
               headers: { 'WWW-Authenticate': { schema: { type: 'string' } } },
             },
             '404': error('No such VPS.'),
@@ -186,6 +228,7 @@ export function buildOpenApiDocument(): JsonSchema {
             '413': error(`Body over ${MAX_SYNC_BODY_BYTES} bytes.`),
             '415': error('Content-Type is not application/json.'),
             '422': error('Idempotency-Key reused with a different body.'),
+            ...rateLimited,
             ...commonErrors,
           },
         },
@@ -218,6 +261,7 @@ export function buildOpenApiDocument(): JsonSchema {
             '400': error('Bad limit, cursor, status or hypervisor; an unknown or repeated query parameter (validation_failed).'),
             ...bearerErrors,
             '405': error('Method not allowed (Allow: GET).'),
+            ...rateLimited,
             ...commonErrors,
             ...bearerUnavailable,
           },
@@ -234,6 +278,7 @@ export function buildOpenApiDocument(): JsonSchema {
             ...bearerErrors,
             '404': error("No such VPS, a deleted one, or another user's (never 403)."),
             '405': error('Method not allowed (Allow: GET).'),
+            ...rateLimited,
             ...commonErrors,
             ...bearerUnavailable,
           },

@@ -62,8 +62,9 @@ export function renderApiReference(doc: Json): string {
   for (const [path, operations] of Object.entries(paths)) {
     for (const [method, op] of Object.entries(operations)) {
       out.push(`### ${method.toUpperCase()} \`${path}\``, '', String(op.summary), '');
-      const security = (op.security as Json[] | undefined)?.flatMap((s) => Object.keys(s));
-      out.push(`Auth: ${security?.length ? security.join(', ') : 'none'}`, '');
+      // Each requirement is a set of schemes used together; the requirements are alternatives.
+      const security = (op.security as Json[] | undefined)?.map((s) => Object.keys(s).join(' + ')).filter(Boolean);
+      out.push(`Auth: ${security?.length ? security.join(', or ') : 'none'}`, '');
       const parameters = (op.parameters as Json[] | undefined) ?? [];
       if (parameters.length) {
         out.push('| parameter | in | type | required | default | notes |', '|---|---|---|---|---|---|');

@@ -6,6 +6,19 @@ export const ERROR_CODES = {
   validation_failed: { status: 400, description: 'A field, header or query parameter is missing or invalid; `errors` names each one.' },
   malformed_body: { status: 400, description: 'The body is empty, not valid JSON, not valid UTF-8, or not a JSON object.' },
   unauthorized: { status: 401, description: 'Missing or wrong credentials: X-API-Key on sync, a valid Bearer token on the listing.' },
+  signature_missing: {
+    status: 401,
+    description: 'Sync only: signatures are required (VPS_SYNC_REQUIRE_SIGNATURE) and the request lacks webhook-id, webhook-timestamp or webhook-signature; `errors` names each missing header.',
+  },
+  signature_invalid: {
+    status: 401,
+    description: 'Sync only: a webhook-* header is malformed, or no v1 signature matches the body with the configured signing secret(s).',
+  },
+  signature_timestamp_out_of_window: {
+    status: 401,
+    description: 'Sync only: webhook-timestamp is more than 5 minutes away from the server clock; sign again with the current time.',
+  },
+  signature_replayed: { status: 401, description: 'Sync only: this webhook-id was already used within the last 5 minutes; sign each attempt with a new id.' },
   not_found: { status: 404, description: 'No such route, or no such VPS (another user\'s VPS is "not found" too).' },
   method_not_allowed: { status: 405, description: 'The path exists but not with this method; `Allow` lists the one that does.' },
   external_id_conflict: { status: 409, description: 'A create named an external_id that already belongs to a VPS with different data.' },
@@ -13,6 +26,10 @@ export const ERROR_CODES = {
   payload_too_large: { status: 413, description: 'The body exceeds the documented limit (64 KiB on sync).' },
   unsupported_media_type: { status: 415, description: 'The body is not sent as application/json.' },
   idempotency_key_reused: { status: 422, description: 'The Idempotency-Key was already used with a different body; use a new key.' },
+  rate_limited: {
+    status: 429,
+    description: 'Too many requests: per API key on sync, per user on the panel\'s reads. Retry after Retry-After seconds.',
+  },
   misconfigured: { status: 500, description: 'A secret or setting of the service is missing or invalid: it fails closed until its operator fixes it.' },
   internal: { status: 500, description: 'An unexpected error; logged with the request id, no internals in the answer.' },
   not_ready: { status: 503, description: 'GET /health/ready only: a setting is invalid or the database does not answer; `errors` names each failing part.' },

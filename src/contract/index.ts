@@ -13,4 +13,5 @@ export * from './fields.js';
 export * from './fingerprint.js';
 export * from './idempotency.js';
 export * from './outcomes.js';
+export * from './signature.js';
 export * from './vps.js';

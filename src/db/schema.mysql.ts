@@ -82,3 +82,13 @@ export const idempotencyKeys = mysqlTable(
   },
   (t) => [index('idempotency_keys_expires_idx').on(t.expires_at)],
 );
+
+/** `webhook-id`s of signed sync requests, kept until their signature's timestamp leaves the window. */
+export const webhookIds = mysqlTable(
+  'webhook_ids',
+  {
+    id: binaryVarchar('id', { length: 255 }).primaryKey(),
+    expires_at: datetime('expires_at', { mode: 'date', fsp: 3 }).notNull(),
+  },
+  (t) => [index('webhook_ids_expires_idx').on(t.expires_at)],
+);

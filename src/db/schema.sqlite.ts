@@ -63,3 +63,13 @@ export const idempotencyKeys = sqliteTable(
   },
   (t) => [index('idempotency_keys_expires_idx').on(t.expires_at)],
 );
+
+/** `webhook-id`s of signed sync requests, kept until their signature's timestamp leaves the window. */
+export const webhookIds = sqliteTable(
+  'webhook_ids',
+  {
+    id: text('id').primaryKey(),
+    expires_at: integer('expires_at', { mode: 'timestamp_ms' }).notNull(),
+  },
+  (t) => [index('webhook_ids_expires_idx').on(t.expires_at)],
+);

@@ -34,7 +34,10 @@ export function apiKeyAuth(): MiddlewareHandler<AppEnv> {
 
     const [wanted, got] = await Promise.all([digestsOf(config), sha256(presented)]);
     const matches = wanted.map((want) => crypto.subtle.timingSafeEqual(want, got));
-    if (!matches.includes(true)) throw unauthorized('Invalid API key');
+    const matched = matches.indexOf(true);
+    if (matched < 0) throw unauthorized('Invalid API key');
+    // The audit trail says which key each caller still uses while one is being rotated out.
+    c.set('apiKey', matched === 0 ? 'current' : 'previous');
     await next();
   };
 }

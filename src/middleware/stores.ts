@@ -9,11 +9,12 @@ import { storesFor, type Stores } from '../store/select';
  */
 export function withStores(stores?: (env: Bindings) => Stores): MiddlewareHandler<AppEnv> {
   return async function withStores(c, next) {
-    const { vps, idempotency } = stores
+    const { vps, idempotency, webhookIds } = stores
       ? stores(c.env)
       : storesFor(required(c.get('config').database, { request_id: c.get('requestId'), refusing: 'all database requests' }));
     c.set('store', vps);
     c.set('idempotency', idempotency);
+    c.set('webhookIds', webhookIds);
     await next();
   };
 }

@@ -5,6 +5,7 @@ import { required } from '../config';
 import type { AppEnv } from '../env';
 import { ApiError, validationError } from '../errors';
 import { bearerAuth } from '../middleware/bearer-auth';
+import { rateLimit } from '../middleware/rate-limit';
 import { parseOrThrow } from '../validation';
 
 /** The panel's frontend calls these from the browser: CORS for the configured origins only. */
@@ -30,6 +31,9 @@ function singleValued(queries: Record<string, string[]>): Record<string, string>
   return Object.fromEntries(Object.entries(queries).map(([key, [value]]) => [key, value ?? '']));
 }
 
+/** Per user, whichever browser tab or device asks. */
+const perUser = rateLimit('read', (c) => `user:${c.get('userId')}`);
+
 const methodNotAllowed = () => {
   throw new ApiError('method_not_allowed', 'Method not allowed; use GET', { headers: { Allow: 'GET' } });
 };
@@ -38,7 +42,7 @@ const methodNotAllowed = () => {
 export const readRoutes = new Hono<AppEnv>()
   .use('/', panelCors)
   .use('/:id{[0-9]+}', panelCors)
-  .get('/', bearerAuth(), async (c) => {
+  .get('/', bearerAuth(), perUser, async (c) => {
     const { limit, cursor, status, hypervisor } = parseOrThrow(listQuery, singleValued(c.req.queries()));
     const before = cursor === undefined ? undefined : decodeCursor(cursor);
     if (before === null) throw validationError([{ field: 'cursor', message: 'is not a cursor from a previous page' }]);
@@ -46,7 +50,7 @@ export const readRoutes = new Hono<AppEnv>()
     const page = await c.get('store').listForUser(c.get('userId'), { limit, before, status, hypervisor });
     return c.json({ status: 'success', vps: page.items, next_cursor: page.next === null ? null : encodeCursor(page.next) });
   })
-  .get('/:id{[0-9]+}', bearerAuth(), async (c) => {
+  .get('/:id{[0-9]+}', bearerAuth(), perUser, async (c) => {
     const id = Number(c.req.param('id'));
     // Someone else's VPS is "not found", never "forbidden": ids must not be probeable.
     const vps = Number.isSafeInteger(id) ? await c.get('store').get(c.get('userId'), id) : null;

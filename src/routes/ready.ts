@@ -38,6 +38,8 @@ export const readyRoutes = new Hono<AppEnv>().get('/', async (c) => {
   const config = c.get('config');
   const settings: [string, Section<unknown>][] = [
     ['sync', config.sync],
+    ['signing', config.signing],
+    ['rate_limits', config.rateLimits],
     ['bearer', config.bearer],
     ['database', config.database],
     ['cors', config.corsOrigins],

@@ -1,14 +1,17 @@
 import type { DatabaseConfig } from '../config';
 import { d1IdempotencyStore } from './d1/idempotency';
 import { d1Store } from './d1/vps';
+import { d1WebhookIdStore } from './d1/webhook-ids';
 import { planetscaleClient } from './planetscale/client';
 import { planetscaleIdempotencyStore } from './planetscale/idempotency';
 import { planetscaleStore } from './planetscale/vps';
-import type { IdempotencyStore, VpsStore } from './types';
+import { planetscaleWebhookIdStore } from './planetscale/webhook-ids';
+import type { IdempotencyStore, VpsStore, WebhookIdStore } from './types';
 
 export interface Stores {
   vps: VpsStore;
   idempotency: IdempotencyStore;
+  webhookIds: WebhookIdStore;
 }
 
 /**
@@ -17,7 +20,10 @@ export interface Stores {
  * observe PlanetScale's HTTP traffic.
  */
 export function storesFor(database: DatabaseConfig, fetchImpl?: typeof fetch): Stores {
-  if (database.kind === 'd1') return { vps: d1Store(database.binding), idempotency: d1IdempotencyStore(database.binding) };
+  if (database.kind === 'd1') {
+    const { binding } = database;
+    return { vps: d1Store(binding), idempotency: d1IdempotencyStore(binding), webhookIds: d1WebhookIdStore(binding) };
+  }
   const client = planetscaleClient(database, fetchImpl);
-  return { vps: planetscaleStore(client), idempotency: planetscaleIdempotencyStore(client) };
+  return { vps: planetscaleStore(client), idempotency: planetscaleIdempotencyStore(client), webhookIds: planetscaleWebhookIdStore(client) };
 }

@@ -112,3 +112,17 @@ export interface IdempotencyStore {
   /** Deletes expired records; returns how many. */
   purgeExpired(now: Date): Promise<number>;
 }
+
+/**
+ * The `webhook-id`s of signed sync requests, kept while their signature could still be
+ * accepted (until their timestamp is out of the 5-minute window), so none is accepted twice.
+ * A claim is atomic: two requests with one id never both pass.
+ */
+export interface WebhookIdStore {
+  /** Records `id` until `expiresAt`; false when it is recorded already and not expired at `now`. */
+  claim(id: string, expiresAt: Date, now: Date): Promise<boolean>;
+  /** Forgets `id`: its request failed with a server error, so the same signed request may be retried. */
+  release(id: string): Promise<void>;
+  /** Deletes expired records; returns how many. */
+  purgeExpired(now: Date): Promise<number>;
+}

@@ -48,7 +48,13 @@ const dev = readDevVars(DEV_VARS_EXAMPLE);
 
 let worker: LocalWorker;
 beforeAll(async () => {
-  worker = await startLocalWorker({ VPS_SYNC_API_KEY: dev.VPS_SYNC_API_KEY!, JWT_SECRET: dev.JWT_SECRET!, CORS_ORIGINS: 'http://localhost:3000' });
+  worker = await startLocalWorker({
+    VPS_SYNC_API_KEY: dev.VPS_SYNC_API_KEY!,
+    // Signing optional, as in development: unsigned examples pass, a signed one must verify.
+    VPS_SYNC_SIGNING_SECRET: dev.VPS_SYNC_SIGNING_SECRET!,
+    JWT_SECRET: dev.JWT_SECRET!,
+    CORS_ORIGINS: 'http://localhost:3000',
+  });
 }, 120_000);
 afterAll(() => worker?.stop());
 
@@ -63,7 +69,7 @@ describe.each(DOCUMENTS)('the shell examples of %s', (document) => {
         const script = example.script.replaceAll('http://localhost:5050', worker.url);
         const { stdout } = await promisify(execFile)('bash', ['-e', '-o', 'pipefail', '-c', script], {
           cwd: root,
-          env: { ...process.env, VPS_SYNC_URL: worker.url, VPS_SYNC_API_KEY: dev.VPS_SYNC_API_KEY, JWT_SECRET: dev.JWT_SECRET },
+          env: { ...process.env, VPS_SYNC_URL: worker.url, VPS_SYNC_API_KEY: dev.VPS_SYNC_API_KEY, VPS_SYNC_SIGNING_SECRET: dev.VPS_SYNC_SIGNING_SECRET, JWT_SECRET: dev.JWT_SECRET },
           timeout: 60_000,
         }).catch((err: { stderr?: string; message: string }) => {
           throw new Error(`${document}:${example.line} failed: ${err.stderr || err.message}`);

@@ -7,6 +7,8 @@ import { SHIPPED_SECRETS } from '../../src/shipped-secrets.ts';
 const root = resolve(import.meta.dirname, '../..');
 /** A value of 32+ characters given to a key or secret in any file: `X=…`, `key: '…'`, `${X:-…}`, `X-API-Key: …`. */
 const ASSIGNED = /(?:VPS_SYNC_API_KEY(?:_PREVIOUS)?|JWT_SECRET|apiKey|secret|X-API-Key)["']?\s*[=:,]\s*(?::?-)?["']?([A-Za-z0-9_][A-Za-z0-9_.~+/-]{31,})/g;
+/** A Standard Webhooks signing secret wherever it appears: `whsec_` and its base64. */
+const SIGNING_SECRET = /(whsec_[A-Za-z0-9+/]{16,}={0,2})/g;
 
 describe('SHIPPED_SECRETS', () => {
   it('lists every secret value the repository contains, so none can guard a deployment', () => {
@@ -21,7 +23,7 @@ describe('SHIPPED_SECRETS', () => {
       } catch {
         continue;
       }
-      for (const [, value] of text.matchAll(ASSIGNED)) if (!found.has(value!)) found.set(value!, file);
+      for (const [, value] of [...text.matchAll(ASSIGNED), ...text.matchAll(SIGNING_SECRET)]) if (!found.has(value!)) found.set(value!, file);
     }
     expect(found.size).toBeGreaterThan(3);
     const unlisted = [...found].filter(([value]) => !SHIPPED_SECRETS.has(value)).map(([value, file]) => `${value} (${file})`);

@@ -49,17 +49,20 @@ describe('GET /health/ready', () => {
       status: 'success',
       message: 'ready',
       environment: 'test',
-      checks: { sync: 'ok', bearer: 'ok', database: 'ok', cors: 'ok' },
+      checks: { sync: 'ok', signing: 'ok', rate_limits: 'ok', bearer: 'ok', database: 'ok', cors: 'ok' },
     });
     expect(res.headers.get('X-Content-Type-Options')).toBe('nosniff');
   });
 
   it.each([
     ['sync', { VPS_SYNC_API_KEY: undefined }, 'VPS_SYNC_API_KEY is not set'],
+    ['signing', { VPS_SYNC_REQUIRE_SIGNATURE: 'true' }, 'VPS_SYNC_REQUIRE_SIGNATURE is true but VPS_SYNC_SIGNING_SECRET is not set'],
+    ['rate_limits', { SYNC_RATE_LIMITER: 'not a binding' }, 'SYNC_RATE_LIMITER is not a rate limiting binding (ratelimits in wrangler.jsonc)'],
     ['bearer', { JWT_SECRET: 'short' }, 'JWT_SECRET is shorter than 32 characters'],
     ['cors', { CORS_ORIGINS: 'not an origin' }, 'CORS_ORIGINS must list origins like https://panel.example.com'],
     ['database', { DATABASE_TIMEOUT_MS: 'abc' }, 'DATABASE_TIMEOUT_MS must be a whole number of milliseconds from 100 to 60000'],
-    ['database', { DB: withoutTables }, 'the vps table is missing: apply the migrations'],
+    // DATABASE_URL cleared: the D1 cases hold on the PlanetScale suite too.
+    ['database', { DB: withoutTables, DATABASE_URL: '' }, 'the vps table is missing: apply the migrations'],
     ['database', { DATABASE_URL: 'http://user:pw@127.0.0.1:1/db' }, 'unreachable or failing transiently'],
   ])('answers 503 not_ready naming %s', async (field, bindings, message) => {
     const body = await notReady(bindings);
@@ -68,7 +71,7 @@ describe('GET /health/ready', () => {
 
   it(`answers 503 when the database does not answer within ${READY_TIMEOUT_MS} ms`, async () => {
     const started = Date.now();
-    const body = await notReady({ DB: hanging });
+    const body = await notReady({ DB: hanging, DATABASE_URL: '' });
     expect(body.errors).toEqual([{ field: 'database', message: `did not answer within ${READY_TIMEOUT_MS} ms` }]);
     expect(Date.now() - started).toBeLessThan(READY_TIMEOUT_MS + 2000);
   });

@@ -40,6 +40,13 @@ describe('retries', () => {
     expect(waits).toEqual([5000, 10_000]);
   });
 
+  it('retries the panel\'s own 429 rate_limited after its Retry-After', async () => {
+    const { client, waits, calls } = clientWith([failed(429, 'rate_limited', 'Too many requests; retry after Retry-After seconds', { 'Retry-After': '7' }), synced()]);
+    await client.createVps(CREATE);
+    expect(waits).toEqual([7000]);
+    expect(calls).toHaveLength(2);
+  });
+
   it('honours Retry-After as an HTTP-date', async () => {
     const { client, waits } = clientWith([failed(429, null, 'Too many requests', { 'Retry-After': new Date(NOW + 3000).toUTCString() }), synced()]);
     await client.createVps(CREATE);

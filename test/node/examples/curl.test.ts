@@ -1,17 +1,24 @@
-import { afterAll, beforeAll, beforeEach, describe, expect, inject, it } from 'vitest';
-import { TEST_BINDINGS } from '../../bindings.ts';
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { TEST_BINDINGS, TEST_SIGNING_SECRET, TEST_WRONG_SIGNING_SECRET } from '../../bindings.ts';
+import { startLocalWorker, type LocalWorker } from '../local-worker.ts';
 import { listVps, panelToken } from '../panel.ts';
 import { startFlakyProxy, type FlakyProxy } from './flaky-proxy.ts';
 import { runCommand } from './processes.ts';
 
-/** examples/curl/vps-sync.sh against the local Worker (test/node/global-setup.ts), through a proxy that can fail on demand. */
-const workerUrl = inject('workerUrl');
+/** examples/curl/vps-sync.sh against a local Worker that requires signed requests, through a proxy that can fail on demand. */
+/** Its own Worker: it requires signatures, which the shared one (test/node/global-setup.ts) does not. */
+let worker: LocalWorker;
 let proxy: FlakyProxy;
 
 beforeAll(async () => {
-  proxy = await startFlakyProxy(workerUrl);
+  // Signatures required: every sync request the example sends must be signed to pass.
+  worker = await startLocalWorker({ ...TEST_BINDINGS, VPS_SYNC_SIGNING_SECRET: TEST_SIGNING_SECRET, VPS_SYNC_REQUIRE_SIGNATURE: 'true' });
+  proxy = await startFlakyProxy(worker.url);
+}, 60_000);
+afterAll(async () => {
+  await proxy?.stop();
+  await worker?.stop();
 });
-afterAll(() => proxy?.stop());
 beforeEach(() => {
   proxy.requests.length = 0;
 });
@@ -21,6 +28,7 @@ const script = (args: string[], env: Record<string, string | undefined> = {}) =>
     PATH: process.env.PATH,
     VPS_SYNC_URL: proxy.url,
     VPS_SYNC_API_KEY: TEST_BINDINGS.VPS_SYNC_API_KEY,
+    VPS_SYNC_SIGNING_SECRET: TEST_SIGNING_SECRET,
     ...env,
   });
 
@@ -29,14 +37,14 @@ describe('examples/curl/vps-sync.sh', () => {
     const created = await script(['create', '501', 'curl "quoted" vps', '2', '2', '50', 'Ubuntu 22.04 LTS', 'proxmox']);
     expect(created).toMatchObject({ code: 0, stderr: '' });
     const { vps } = JSON.parse(created.stdout) as { vps: { id: number } };
-    expect(await listVps(workerUrl, 501)).toMatchObject([
+    expect(await listVps(worker.url, 501)).toMatchObject([
       { id: vps.id, name: 'curl "quoted" vps', cpu: 2, ram: 2048, disk: 50, os: 'Ubuntu 22.04 LTS', status: 'creating' },
     ]);
 
     const running = await script(['status', String(vps.id), 'running']);
     expect(running.code).toBe(0);
     expect(JSON.parse(running.stdout)).toMatchObject({ status: 'success', vps: { id: vps.id, status: 'running' } });
-    expect(await listVps(workerUrl, 501)).toMatchObject([{ id: vps.id, status: 'running' }]);
+    expect(await listVps(worker.url, 501)).toMatchObject([{ id: vps.id, status: 'running' }]);
 
     const listed = await script(['list'], { VPS_PANEL_TOKEN: await panelToken(501) });
     expect(listed.code).toBe(0);
@@ -45,7 +53,7 @@ describe('examples/curl/vps-sync.sh', () => {
     const deleted = await script(['delete', String(vps.id)]);
     expect(deleted.code).toBe(0);
     expect(JSON.parse(deleted.stdout)).toMatchObject({ status: 'success', applied: true });
-    expect(await listVps(workerUrl, 501)).toEqual([]);
+    expect(await listVps(worker.url, 501)).toEqual([]);
   });
 
   it('exits non-zero on an HTTP error, printing the error answer, without retrying it', async () => {
@@ -56,7 +64,7 @@ describe('examples/curl/vps-sync.sh', () => {
     expect(missing.code).toBe(22);
     expect(JSON.parse(missing.stdout)).toMatchObject({ message: 'VPS 999999 not found' });
     expect(proxy.requests).toHaveLength(2);
-    expect(await listVps(workerUrl, 502)).toEqual([]);
+    expect(await listVps(worker.url, 502)).toEqual([]);
   });
 
   it('retries a 503 after its Retry-After with the same Idempotency-Key, and creates once', async () => {
@@ -66,7 +74,11 @@ describe('examples/curl/vps-sync.sh', () => {
     expect(proxy.requests).toHaveLength(2);
     expect(proxy.requests[0]?.idempotencyKey).toMatch(/^[0-9a-f-]{32,36}$/);
     expect(proxy.requests[1]?.idempotencyKey).toBe(proxy.requests[0]?.idempotencyKey);
-    expect(await listVps(workerUrl, 503)).toHaveLength(1);
+    // Every attempt is signed anew (a new webhook-id); the Idempotency-Key is what stays the same.
+    expect(proxy.requests[0]?.webhookId).toMatch(/^msg_[0-9a-f-]{32,36}$/);
+    expect(proxy.requests[1]?.webhookId).toMatch(/^msg_[0-9a-f-]{32,36}$/);
+    expect(proxy.requests[1]?.webhookId).not.toBe(proxy.requests[0]?.webhookId);
+    expect(await listVps(worker.url, 503)).toHaveLength(1);
   });
 
   it('refuses to run without its settings or with bad arguments', async () => {
@@ -79,4 +91,22 @@ describe('examples/curl/vps-sync.sh', () => {
     expect(await script(['create', '5', 'a', 'two', '1', '1', 'x', 'kvm'])).toMatchObject({ code: 2 });
     expect(proxy.requests).toEqual([]);
   });
+
+  it('signs with openssl: refused unsigned or with another secret, when the Worker requires signatures', async () => {
+    const unsigned = await script(['create', '504', 'unsigned', '1', '1', '10', 'Debian 12', 'kvm'], { VPS_SYNC_SIGNING_SECRET: undefined });
+    expect(unsigned.code).toBe(22);
+    expect(JSON.parse(unsigned.stdout)).toMatchObject({ code: 'signature_missing' });
+    const wrong = await script(['create', '504', 'wrong', '1', '1', '10', 'Debian 12', 'kvm'], { VPS_SYNC_SIGNING_SECRET: TEST_WRONG_SIGNING_SECRET });
+    expect(wrong.code).toBe(22);
+    expect(JSON.parse(wrong.stdout)).toMatchObject({ code: 'signature_invalid' });
+    expect(await listVps(worker.url, 504)).toEqual([]);
+
+    // Non-ASCII text is signed over the bytes curl sends.
+    const signed = await script(['create', '504', 'сервер "один" 🚀', '1', '1', '10', 'Debian 12', 'kvm']);
+    expect(signed).toMatchObject({ code: 0, stderr: '' });
+    expect(await listVps(worker.url, 504)).toMatchObject([{ name: 'сервер "один" 🚀' }]);
+    const notWhsec = await script(['delete', '1'], { VPS_SYNC_SIGNING_SECRET: 'secret-without-prefix' });
+    expect(notWhsec.code).toBe(2);
+    expect(notWhsec.stderr).toContain('VPS_SYNC_SIGNING_SECRET must start with whsec_');
+  }, 30_000);
 });

@@ -10,6 +10,9 @@ export interface SeenRequest {
   method: string;
   path: string;
   idempotencyKey: string | undefined;
+  /** The Standard Webhooks headers, when the request was signed. */
+  webhookId: string | undefined;
+  webhookTimestamp: string | undefined;
 }
 
 export interface Failure {
@@ -33,8 +36,14 @@ export async function startFlakyProxy(target: string): Promise<FlakyProxy> {
 
   const server = createServer(async (req, res) => {
     const body = await readBody(req);
-    const key = req.headers['idempotency-key'];
-    requests.push({ method: req.method ?? '', path: req.url ?? '', idempotencyKey: typeof key === 'string' ? key : undefined });
+    const header = (name: string) => (typeof req.headers[name] === 'string' ? (req.headers[name] as string) : undefined);
+    requests.push({
+      method: req.method ?? '',
+      path: req.url ?? '',
+      idempotencyKey: header('idempotency-key'),
+      webhookId: header('webhook-id'),
+      webhookTimestamp: header('webhook-timestamp'),
+    });
     const failure = failures.shift();
     if (failure) {
       res.writeHead(failure.status, { 'Content-Type': 'application/json', ...failure.headers });

@@ -1,11 +1,13 @@
-import { afterAll, beforeAll, beforeEach, describe, expect, inject, it } from 'vitest';
-import { TEST_BINDINGS } from '../../bindings.ts';
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { TEST_BINDINGS, TEST_SIGNING_SECRET, TEST_WRONG_SIGNING_SECRET } from '../../bindings.ts';
+import { startLocalWorker, type LocalWorker } from '../local-worker.ts';
 import { listVps, panelToken } from '../panel.ts';
 import { startFlakyProxy, type FlakyProxy } from './flaky-proxy.ts';
 import { runCommand } from './processes.ts';
 
-/** examples/python/vps_sync.py against the local Worker (test/node/global-setup.ts), through a proxy that can fail on demand. */
-const workerUrl = inject('workerUrl');
+/** examples/python/vps_sync.py against a local Worker that requires signed requests, through a proxy that can fail on demand. */
+/** Its own Worker: it requires signatures, which the shared one (test/node/global-setup.ts) does not. */
+let worker: LocalWorker;
 let proxy: FlakyProxy;
 /** The interpreter `python3` names, resolved once (a version manager's shim costs a second a call). */
 let python3 = 'python3';
@@ -18,18 +20,24 @@ beforeAll(async () => {
   const [version = '', executable = ''] = found.stdout.split('\n');
   expect(version).toMatch(/^3\./);
   if (executable) python3 = executable;
-  proxy = await startFlakyProxy(workerUrl);
+  // Signatures required: every sync request the example sends must be signed to pass.
+  worker = await startLocalWorker({ ...TEST_BINDINGS, VPS_SYNC_SIGNING_SECRET: TEST_SIGNING_SECRET, VPS_SYNC_REQUIRE_SIGNATURE: 'true' });
+  proxy = await startFlakyProxy(worker.url);
+}, 60_000);
+afterAll(async () => {
+  await proxy?.stop();
+  await worker?.stop();
 });
-afterAll(() => proxy?.stop());
 beforeEach(() => {
   proxy.requests.length = 0;
 });
 
-const python = (args: string[], env: Record<string, string> = {}) =>
+const python = (args: string[], env: Record<string, string | undefined> = {}) =>
   runCommand(python3, ['examples/python/vps_sync.py', ...args], {
     PATH: process.env.PATH,
     VPS_SYNC_URL: proxy.url,
     VPS_SYNC_API_KEY: TEST_BINDINGS.VPS_SYNC_API_KEY,
+    VPS_SYNC_SIGNING_SECRET: TEST_SIGNING_SECRET,
     ...env,
   });
 
@@ -42,12 +50,12 @@ describe('examples/python/vps_sync.py', () => {
     expect(created).toMatchObject({ code: 0, stderr: '' });
     const { vps } = JSON.parse(created.stdout) as { vps: { id: number; ram: number; status: string } };
     expect(vps).toMatchObject({ ram: 2048, status: 'creating' });
-    expect(await listVps(workerUrl, 401)).toMatchObject([{ id: vps.id, name: 'py-vps', ram: 2048, status: 'creating' }]);
+    expect(await listVps(worker.url, 401)).toMatchObject([{ id: vps.id, name: 'py-vps', ram: 2048, status: 'creating' }]);
 
     const running = await python(['status', String(vps.id), 'running']);
     expect(running.code).toBe(0);
     expect(JSON.parse(running.stdout)).toMatchObject({ status: 'success', applied: true, vps: { id: vps.id, status: 'running' } });
-    expect(await listVps(workerUrl, 401)).toMatchObject([{ id: vps.id, status: 'running' }]);
+    expect(await listVps(worker.url, 401)).toMatchObject([{ id: vps.id, status: 'running' }]);
 
     const listed = await python(['list'], { VPS_PANEL_TOKEN: await panelToken(401) });
     expect(listed.code).toBe(0);
@@ -56,7 +64,7 @@ describe('examples/python/vps_sync.py', () => {
     const deleted = await python(['delete', String(vps.id)]);
     expect(deleted.code).toBe(0);
     expect(JSON.parse(deleted.stdout)).toMatchObject({ status: 'success', applied: true });
-    expect(await listVps(workerUrl, 401)).toEqual([]);
+    expect(await listVps(worker.url, 401)).toEqual([]);
   });
 
   it('retries 503 (after its Retry-After) and 502 with one Idempotency-Key, and creates once', async () => {
@@ -71,7 +79,7 @@ describe('examples/python/vps_sync.py', () => {
     const keys = new Set(proxy.requests.map((r) => r.idempotencyKey));
     expect(keys.size).toBe(1);
     expect([...keys][0]).toMatch(/^[0-9a-f-]{36}$/);
-    expect(await listVps(workerUrl, 402)).toHaveLength(1);
+    expect(await listVps(worker.url, 402)).toHaveLength(1);
   });
 
   it('does not retry a 400 or a 401, and exits 1 with the error answer on stderr', async () => {
@@ -89,6 +97,32 @@ describe('examples/python/vps_sync.py', () => {
     expect(JSON.parse(unauthorized.stderr)).toMatchObject({ status: 'error', message: 'Invalid API key' });
 
     expect(proxy.requests).toHaveLength(2);
-    expect(await listVps(workerUrl, 403)).toEqual([]);
+    expect(await listVps(worker.url, 403)).toEqual([]);
   });
+
+  it('signs every attempt with a new webhook-id and refuses nothing the Worker requires', async () => {
+    proxy.failNext({ status: 503, headers: { 'Retry-After': '0' } });
+    const created = await python(createArgs(404, 'py-signed'));
+    expect(created.code).toBe(0);
+    expect(proxy.requests).toHaveLength(2);
+    const [first, second] = proxy.requests;
+    expect(first?.webhookId).toMatch(/^msg_[0-9a-f-]{36}$/);
+    expect(second?.webhookId).toMatch(/^msg_[0-9a-f-]{36}$/);
+    expect(second?.webhookId).not.toBe(first?.webhookId);
+    expect(Math.abs(Number(first?.webhookTimestamp) - Date.now() / 1000)).toBeLessThan(30);
+    expect(second?.idempotencyKey).toBe(first?.idempotencyKey);
+    expect(await listVps(worker.url, 404)).toHaveLength(1);
+  }, 30_000);
+
+  it('is refused unsigned or signed with another secret, when the Worker requires signatures', async () => {
+    const unsigned = await python(createArgs(405, 'py-unsigned'), { VPS_SYNC_SIGNING_SECRET: undefined });
+    expect(unsigned.code).toBe(1);
+    expect(JSON.parse(unsigned.stderr)).toMatchObject({ code: 'signature_missing' });
+    const wrong = await python(createArgs(405, 'py-wrong'), { VPS_SYNC_SIGNING_SECRET: TEST_WRONG_SIGNING_SECRET });
+    expect(JSON.parse(wrong.stderr)).toMatchObject({ code: 'signature_invalid' });
+    const malformed = await python(createArgs(405, 'py-bad'), { VPS_SYNC_SIGNING_SECRET: 'not-a-secret' });
+    expect(malformed.code).not.toBe(0);
+    expect(malformed.stderr).toContain('VPS_SYNC_SIGNING_SECRET must start with whsec_');
+    expect(await listVps(worker.url, 405)).toEqual([]);
+  }, 30_000);
 });
