@@ -12,10 +12,11 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
  * pg-core part Drizzle's own sql.js and relations.js pull in) are over a third of it; zod/mini,
  * hono, jose (HMAC and, since SSO tokens, JWKS: asymmetric keys and the remote key set), the
  * served OpenAPI document (about 4 KiB) and our code the rest. zod's JSON Schema code is not in
- * it: the document is generated ahead. The budget rose from 80 to 88 KiB with JWKS support; the
- * way down to 64 KiB (one dialect per build, no pg-core) is the performance work still open.
+ * it: the document is generated ahead. The budget rose from 80 to 92 KiB with JWKS support
+ * (about 6 KiB) and the signed sync channel, rate limits and access log (about 5 KiB); the way
+ * down to 64 KiB (one dialect per build, no pg-core) is the performance work still open.
  */
-const BUDGET_GZIP_BYTES = 88 * 1024;
+const BUDGET_GZIP_BYTES = 92 * 1024;
 
 const root = resolve(import.meta.dirname, '../..');
 let outdir: string;
