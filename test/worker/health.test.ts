@@ -116,7 +116,7 @@ describe('the 500 log line', () => {
       },
     });
     try {
-      const res = await callWith({ DB: unmigrated }, '/api/vps', { headers: { Authorization: `Bearer ${await tokenFor(freshUser())}` } });
+      const res = await callWith({ DB: unmigrated, DATABASE_URL: '' }, '/api/vps', { headers: { Authorization: `Bearer ${await tokenFor(freshUser())}` } });
       expect(res.status).toBe(500);
       expect(await res.text()).not.toMatch(/no such table|Failed query|vps_not_migrated/);
       const line = errors.mock.calls.map(([text]) => String(text)).find((text) => text.includes(res.headers.get('X-Request-Id')!));
