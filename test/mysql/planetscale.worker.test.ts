@@ -20,6 +20,7 @@ async function expectUnavailable(res: Response) {
   const text = await res.text();
   expect(JSON.parse(text)).toEqual({
     status: 'error',
+    code: 'database_unavailable',
     message: 'Database temporarily unavailable, retry later',
     errors: [],
     request_id: res.headers.get('X-Request-Id'),
