@@ -8,7 +8,7 @@ import {
   PanelUnavailableError,
   PanelValidationError,
   type PanelFetch,
-} from 'vps-sync/panel';
+} from '../../../panel/index.ts';
 
 type Reply = { status: number; body: unknown; headers?: Record<string, string> } | Error;
 
