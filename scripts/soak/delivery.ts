@@ -1,6 +1,6 @@
 /**
  * How the soak's main site sends an event: POST /api/vps/sync, retried until it gets an answer
- * (a 503, a 5xx and a 409 "still in progress" are retried after their Retry-After, a failed
+ * (a 503, a 5xx, a 429 and a 409 "still in progress" are retried after their Retry-After, a failed
  * connection after a second), optionally as two copies at once (a duplicated delivery).
  */
 import type { Op } from './main-site.ts';
@@ -91,7 +91,9 @@ export class Delivery {
       }
       this.count(String(res.status));
       const retryAfter = Number(res.headers.get('Retry-After'));
-      if (res.status >= 500 || (res.status === 409 && retryAfter > 0)) {
+      // A 429 (the Worker's rate limit per API key: the soak sends far more than a main site would)
+      // passes on its own too, and changed nothing: wait its Retry-After, as a main site does.
+      if (res.status >= 500 || res.status === 429 || (res.status === 409 && retryAfter > 0)) {
         if (res.status === 409) this.tally.inProgress409 += 1;
         if (res.status === 503 && !(retryAfter > 0)) {
           this.tally.foreign503 += 1;
