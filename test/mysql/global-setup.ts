@@ -1,7 +1,7 @@
-import { createServer } from 'node:net';
 import type { TestProject } from 'vitest/node';
 import { connectMysql, migrateMysql } from '../../scripts/mysql.ts';
 import { startPsHttpServer } from '../../scripts/ps-http/server.ts';
+import { unusedLoopbackPort } from './free-port.ts';
 
 /**
  * Before the MySQL suite: a fresh `vps_sync_test` database with the MySQL migrations, and the
@@ -14,20 +14,11 @@ export default async function setup(project: TestProject) {
   await migrateMysql(target, { fresh: true });
   const endpoint = await startPsHttpServer({ mysql: target, port: 0 });
   // An endpoint that is up while the MySQL behind it is not: nothing listens at that port.
-  const down = await startPsHttpServer({ mysql: { ...target, port: await closedPort() }, port: 0 });
+  const down = await startPsHttpServer({ mysql: { ...target, port: await unusedLoopbackPort() }, port: 0 });
   project.provide('psUrl', endpoint.url);
   project.provide('psDownUrl', down.url);
   return async () => {
     await endpoint.close();
     await down.close();
   };
-}
-
-/** A loopback port nobody listens on: taken, then released. */
-async function closedPort(): Promise<number> {
-  const probe = createServer();
-  await new Promise<void>((done) => probe.listen(0, '127.0.0.1', done));
-  const { port } = probe.address() as { port: number };
-  await new Promise<void>((done) => probe.close(() => done()));
-  return port;
 }

@@ -6,9 +6,9 @@
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { chown, mkdtemp, readFile, rm } from 'node:fs/promises';
-import { createServer } from 'node:net';
 import { tmpdir, userInfo } from 'node:os';
 import { join } from 'node:path';
+import { unusedLoopbackPort } from './free-port.ts';
 
 export interface PrivateMariadb {
   port: number;
@@ -30,14 +30,6 @@ export function privateMariadbUnavailable(): string | null {
   // Socket authentication maps the system user to the MariaDB user of the same name: root only as root.
   if (userInfo().uid !== 0) return 'logging in as root through the socket needs the tests to run as the system root';
   return null;
-}
-
-async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as { port: number };
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-  return port;
 }
 
 function run(command: string, args: string[]): Promise<string> {
@@ -78,7 +70,7 @@ export async function startPrivateMariadb(args: string[] = []): Promise<PrivateM
   try {
     // --no-defaults: nothing from /etc/mysql (the machine's own server, its socket and port) leaks in.
     await run('mariadb-install-db', ['--no-defaults', `--datadir=${datadir}`, '--user=mysql', '--auth-root-authentication-method=socket']);
-    const port = await freePort();
+    const port = await unusedLoopbackPort();
     const server = SERVER_CANDIDATES.find((path) => existsSync(path))!;
     child = spawn(
       server,

@@ -1,7 +1,6 @@
 // The MySQL scripts against a stock MariaDB, where root logs in only through the Unix socket:
 // a freshly initialised data directory of the test's own, not the machine's configured server.
 import { spawn, spawnSync } from 'node:child_process';
-import { createServer } from 'node:net';
 import { resolve } from 'node:path';
 import { connect } from '@planetscale/database';
 import mysql from 'mysql2/promise';
@@ -9,6 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { connectMysql, createDevAccount, DEV_PASSWORD, DEV_USER } from '../../scripts/mysql.ts';
 import { startPsHttpServer } from '../../scripts/ps-http/server.ts';
 import { privateMariadbUnavailable, startPrivateMariadb, type PrivateMariadb } from './private-mariadb.ts';
+import { unusedLoopbackPort } from './free-port.ts';
 
 const root = resolve(import.meta.dirname, '../..');
 const unavailable = privateMariadbUnavailable();
@@ -145,7 +145,7 @@ describe.skipIf(unavailable !== null)(`a stock MariaDB: root only through the so
   });
 
   it('when nothing listens, migrate says how to start MariaDB instead of failing on a login', async () => {
-    const closed = await closedPort();
+    const closed = await unusedLoopbackPort();
     const run = await migrate({ MYSQL_HOST: '127.0.0.1', MYSQL_PORT: String(closed), MYSQL_SOCKET: server.socketPath });
     expect(run.code).toBe(1);
     expect(run.stderr).toBe(
@@ -167,13 +167,4 @@ async function dropAccount(server: PrivateMariadb): Promise<void> {
   } finally {
     await admin.end();
   }
-}
-
-/** A loopback port nobody listens on: taken, then released. */
-async function closedPort(): Promise<number> {
-  const probe = createServer();
-  await new Promise<void>((done) => probe.listen(0, '127.0.0.1', done));
-  const { port } = probe.address() as { port: number };
-  await new Promise<void>((done) => probe.close(() => done()));
-  return port;
 }

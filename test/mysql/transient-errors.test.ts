@@ -15,6 +15,7 @@ import { planetscaleClient } from '../../src/store/planetscale/client';
 import { planetscaleStore } from '../../src/store/planetscale/vps';
 import { classifyFailure } from '../../src/store/planetscale/errors';
 import { privateMariadbUnavailable, startPrivateMariadb, type PrivateMariadb } from './private-mariadb.ts';
+import { unusedLoopbackPort } from './free-port.ts';
 
 const TIMEOUT_MS = 1000;
 
@@ -37,14 +38,6 @@ async function classified(promise: Promise<unknown>) {
   const row = classifyFailure(err);
   const driver = err instanceof DatabaseError ? { status: err.status, code: (err.body as { code?: string }).code, message: err.message } : null;
   return { err, row: row.name, transient: row.transient, driver };
-}
-
-async function closedPort(): Promise<number> {
-  const probe = createServer();
-  await new Promise<void>((done) => probe.listen(0, '127.0.0.1', done));
-  const { port } = probe.address() as { port: number };
-  await new Promise<void>((done) => probe.close(() => done()));
-  return port;
 }
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
@@ -79,7 +72,7 @@ beforeEach(async () => {
 describe('request_failed: the endpoint cannot be reached', () => {
   it('nothing listens at the endpoint address', async () => {
     const url = new URL(endpoint.url);
-    url.port = String(await closedPort());
+    url.port = String(await unusedLoopbackPort());
     const got = await classified(clientFor(url.toString()).execute('SELECT 1'));
     expect(got.err).toBeInstanceOf(StoreUnavailableError);
     expect(got).toMatchObject({ row: 'request_failed', transient: true });
