@@ -2,7 +2,8 @@ import tseslint from 'typescript-eslint';
 
 /**
  * The contract boundary: src/contract/ is the wire contract and imports nothing but zod (and
- * itself); the clients import only the contract. Nothing there may pull in Workers code.
+ * itself); the clients (packages/client, packages/panel) import only the contract. Nothing there
+ * may pull in Workers code.
  */
 const contractOnly = (allowed, message) => [
   'error',
@@ -10,7 +11,7 @@ const contractOnly = (allowed, message) => [
 ];
 
 export default tseslint.config(
-  { ignores: ['node_modules/', 'dist/', 'examples/panel/dist/', 'client/dist/', 'panel/dist/', '.wrangler/', 'worker-configuration.d.ts', 'drizzle/'] },
+  { ignores: ['node_modules/', 'dist/', 'examples/panel/dist/', 'packages/*/dist/', '.wrangler/', 'worker-configuration.d.ts', 'drizzle/'] },
   ...tseslint.configs.recommended,
   {
     rules: {
@@ -27,11 +28,10 @@ export default tseslint.config(
     },
   },
   {
-    files: ['client/**/*.ts', 'panel/**/*.ts'],
-    ignores: ['client/dist/**', 'panel/dist/**'],
+    files: ['packages/**/*.ts'],
     rules: {
       'no-restricted-imports': contractOnly(
-        ['zod(/mini)?$', '\\./', '\\.\\./src/contract(/index(\\.js)?)?$'],
+        ['zod(/mini)?$', '\\./', '\\.\\./\\.\\./src/contract(/index(\\.js)?)?$'],
         'The clients import only zod, their own files and src/contract.',
       ),
     },

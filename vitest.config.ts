@@ -40,7 +40,7 @@ export default defineConfig(async () => {
             include: ['test/node/**/*.test.ts'],
             // They drive other processes (workerd, tsc, npm, python, curl): give a busy machine time.
             testTimeout: 30_000,
-            // Builds client/dist (loaded as vps-sync/client) and starts the one local Worker most suites share.
+            // Builds packages/*/dist (packed by the pack tests) and starts the one local Worker most suites share.
             globalSetup: ['test/node/global-setup.ts'],
           },
         },

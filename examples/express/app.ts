@@ -11,7 +11,7 @@ import {
   VpsSyncValidationError,
   type Hypervisor,
   type VpsSyncClient,
-} from 'vps-sync/client';
+} from '@vps-sync/client';
 
 /** The shop's plans, in its own units (GB). */
 const PLANS = {

@@ -3,7 +3,7 @@
  * VPS_SYNC_URL and VPS_SYNC_API_KEY point it at the panel; PORT (default 3001, 0 for any free one).
  */
 import type { AddressInfo } from 'node:net';
-import { createVpsSyncClient } from 'vps-sync/client';
+import { createVpsSyncClient } from '@vps-sync/client';
 import { createShopApp } from './app.ts';
 
 const { VPS_SYNC_URL, VPS_SYNC_API_KEY, PORT = '3001', HOST = '127.0.0.1' } = process.env;

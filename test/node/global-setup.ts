@@ -1,11 +1,19 @@
+import { execFile } from 'node:child_process';
+import { resolve } from 'node:path';
+import { promisify } from 'node:util';
 import type { TestProject } from 'vitest/node';
-import { buildClient, buildPanel } from '../../scripts/build-client.ts';
 import { startLocalWorker } from './local-worker.ts';
+
+/** Both packages' dist, by their own `npm run build` (what their prepack runs). */
+const buildPackages = () =>
+  promisify(execFile)('npm', ['run', 'build', '-w', 'packages/client', '-w', 'packages/panel'], {
+    cwd: resolve(import.meta.dirname, '../..'),
+  });
 
 /**
  * Once for the whole node project:
- * - builds client/dist and panel/dist, which the package, example and panel tests load as
- *   vps-sync/client and vps-sync/panel;
+ * - builds packages/client/dist and packages/panel/dist, which the pack tests pack and the
+ *   Express example loads as @vps-sync/client;
  * - starts ONE local Worker with the test secrets (test/bindings.ts) for every suite that talks to
  *   it over HTTP (`inject('workerUrl')`). Starting one per suite cost seconds each. The suites share
  *   its database and keep out of each other's way by owning distinct users and external ids:
@@ -13,11 +21,13 @@ import { startLocalWorker } from './local-worker.ts';
  *     examples/express           users 201-202, external ids order-1001, order-1002, order-9999
  *     examples/python            users 401-403 (no external ids)
  *     examples/curl              users 501-503 (no external ids)
+ *     client/pack                user 601, external id packed-order-1
+ *     panel/pack                 user 602
  *   The docs' examples (dev secrets, a fresh database per document) and the harness's own test
  *   start their own instance.
  */
 export default async function setup(project: TestProject) {
-  const [, , worker] = await Promise.all([buildClient(), buildPanel(), startLocalWorker()]);
+  const [, worker] = await Promise.all([buildPackages(), startLocalWorker()]);
   project.provide('workerUrl', worker.url);
   return () => worker.stop();
 }

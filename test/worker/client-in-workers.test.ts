@@ -1,6 +1,6 @@
 import { env, exports } from 'cloudflare:workers';
 import { describe, expect, it } from 'vitest';
-import { createVpsSyncClient, VpsSyncAuthError, VpsSyncValidationError } from '../../client/index';
+import { createVpsSyncClient, VpsSyncAuthError, VpsSyncValidationError } from '../../packages/client/index';
 import worker from '../../src/index';
 import { TEST_BINDINGS, TEST_PREVIOUS_SIGNING_SECRET, TEST_SIGNING_SECRET, TEST_WRONG_SIGNING_SECRET } from '../bindings';
 import { BASE, freshUser, listAs } from './helpers';

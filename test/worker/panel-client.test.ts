@@ -1,6 +1,6 @@
 import { exports } from 'cloudflare:workers';
 import { describe, expect, it } from 'vitest';
-import { createPanelClient, PanelAuthError, PanelNotFoundError, PanelValidationError } from '../../panel/index';
+import { createPanelClient, PanelAuthError, PanelNotFoundError, PanelValidationError } from '../../packages/panel/index';
 import { BASE, createVps, freshUser, signToken, tokenFor } from './helpers';
 
 /** The panel's client against this Worker's fetch handler, as a browser page would use it. */

@@ -1,5 +1,5 @@
 /**
- * The page's one door to the Worker: the typed panel client (vps-sync/panel, built from the
+ * The page's one door to the Worker: the typed panel client (@vps-sync/panel, built from the
  * wire contract), with its errors sorted by what the page does about them. `fetch` and the token
  * getter are injected, so this module runs unchanged in the browser and in Node tests.
  */
@@ -16,7 +16,7 @@ import {
   type PanelFetch,
   type Vps,
   type VpsPage,
-} from '../../../panel/index.ts';
+} from '../../../packages/panel/index.ts';
 
 export { VPS_STATUSES, type VpsStatus } from '../../../src/contract/fields.ts';
 /** Retry-After as seconds (delta-seconds or an HTTP date); null when absent or unusable. */

@@ -9,7 +9,7 @@ import {
   type CreateVpsInput,
   type FetchLike,
   type RetryEvent,
-} from '../../../client/index.ts';
+} from '../../../packages/client/index.ts';
 import { TEST_BINDINGS } from '../../bindings.ts';
 import { listVps } from '../panel.ts';
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { VpsSyncError, type CreateVpsInput } from '../../../client/index.ts';
+import { VpsSyncError, type CreateVpsInput } from '../../../packages/client/index.ts';
 import { WIRE_VPS, synced } from './fake-fetch.ts';
 import { API_KEY, CREATE, clientWith } from './setup-client.ts';
 

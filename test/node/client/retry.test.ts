@@ -8,7 +8,7 @@ import {
   VpsSyncNotFoundError,
   VpsSyncUnavailableError,
   VpsSyncValidationError,
-} from '../../../client/index.ts';
+} from '../../../packages/client/index.ts';
 import { failed, synced } from './fake-fetch.ts';
 import { CREATE, NOW, clientWith } from './setup-client.ts';
 

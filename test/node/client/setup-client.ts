@@ -1,4 +1,4 @@
-import { createVpsSyncClient, type RetryEvent, type VpsSyncClientOptions } from '../../../client/index.ts';
+import { createVpsSyncClient, type RetryEvent, type VpsSyncClientOptions } from '../../../packages/client/index.ts';
 import { fakeFetch, recordingSleep, type Step } from './fake-fetch.ts';
 
 export const API_KEY = 'main-site-key-0123456789abcdef0123456789';

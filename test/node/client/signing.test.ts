@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { createVpsSyncClient, VpsSyncAuthError } from '../../../client/index.ts';
+import { createVpsSyncClient, VpsSyncAuthError } from '../../../packages/client/index.ts';
 import { TEST_PREVIOUS_SIGNING_SECRET, TEST_SIGNING_SECRET } from '../../bindings.ts';
 import { sign } from '../../signing.ts';
 import { failed, synced } from './fake-fetch.ts';

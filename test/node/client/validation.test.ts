@@ -5,7 +5,7 @@ import {
   type CreateVpsInput,
   type VpsChanges,
   type VpsRef,
-} from '../../../client/index.ts';
+} from '../../../packages/client/index.ts';
 import { failed, synced } from './fake-fetch.ts';
 import { CREATE, clientWith } from './setup-client.ts';
 

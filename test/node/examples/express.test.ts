@@ -5,7 +5,7 @@ import { startServer, type RunningServer } from './processes.ts';
 
 /**
  * examples/express run as the main site would run it: its own Node process, importing the built
- * client through `vps-sync/client`, pointed at the local Worker (test/node/global-setup.ts) and
+ * client through `@vps-sync/client`, pointed at the local Worker (test/node/global-setup.ts) and
  * driven over HTTP.
  */
 const workerUrl = inject('workerUrl');

@@ -8,7 +8,7 @@ import {
   PanelUnavailableError,
   PanelValidationError,
   type PanelFetch,
-} from '../../../panel/index.ts';
+} from '../../../packages/panel/index.ts';
 
 type Reply = { status: number; body: unknown; headers?: Record<string, string> } | Error;
 
@@ -32,7 +32,7 @@ const failure = (status: number, code: string | null, headers: Record<string, st
   body: code ? { status: 'error', code, message: `failed ${code}`, errors: [], request_id: `req-${status}` } : '<html>Bad gateway</html>',
 });
 
-describe('vps-sync/panel', () => {
+describe('@vps-sync/panel', () => {
   it('sends the current token, the filters as comma lists, and maps the page', async () => {
     const { fetch, calls } = fake([page([3, 2], 'next-1')]);
     let n = 0;

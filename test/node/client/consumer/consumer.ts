@@ -1,6 +1,6 @@
-// Compiled by package.test.ts only: it needs client/dist. If the declarations did not resolve,
+// Compiled by pack.test.ts only, against the installed tarball. If the declarations did not resolve,
 // everything would be `any` and each @ts-expect-error below would itself be an error.
-import { createVpsSyncClient, VpsSyncValidationError, type SyncResult, type Vps } from 'vps-sync/client';
+import { createVpsSyncClient, VpsSyncValidationError, type SyncResult, type Vps } from '@vps-sync/client';
 
 const client = createVpsSyncClient({ baseUrl: 'http://127.0.0.1:5050', apiKey: 'k' });
 

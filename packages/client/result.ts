@@ -3,7 +3,7 @@
  * that does not have the documented shape is an error (the write may have happened: not retried).
  */
 import * as z from 'zod/mini';
-import { hypervisor, SYNC_OUTCOMES, vpsStatus } from '../src/contract/index.js';
+import { hypervisor, SYNC_OUTCOMES, vpsStatus } from '../../src/contract/index.js';
 import type { Answer } from './answer.js';
 import { VpsSyncError } from './errors.js';
 import type { DeleteResult, ReconcileResult, SyncResult, Vps } from './types.js';

@@ -1,4 +1,4 @@
-/** vps-sync/panel: the panel frontend's typed client of the VPS listing. See panel/README.md. */
+/** @vps-sync/panel: the panel frontend's typed client of the VPS listing. See README.md. */
 export {
   createPanelClient,
   retryAfterSeconds,

@@ -1,4 +1,4 @@
-/** vps-sync/client: the main site's client of the panel's sync API. See client/README.md. */
+/** @vps-sync/client: the main site's client of the panel's sync API. See README.md. */
 export { createVpsSyncClient, type VpsSyncClient, type VpsSyncClientOptions } from './client.js';
 export {
   VpsSyncAuthError,

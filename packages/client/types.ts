@@ -2,7 +2,7 @@
  * The client's vocabulary: the main site's own names and units (camelCase, RAM in GB or MB,
  * disk in GB), converted to the wire's by request-body.ts and back by result.ts.
  */
-import type { Hypervisor, ReconcileCounts, ReconcileSkipReason, SyncOutcome, VpsStatus } from '../src/contract/index.js';
+import type { Hypervisor, ReconcileCounts, ReconcileSkipReason, SyncOutcome, VpsStatus } from '../../src/contract/index.js';
 
 export type { Hypervisor, SyncOutcome, VpsStatus };
 

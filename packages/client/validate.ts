@@ -3,7 +3,7 @@
  * so a bad input fails at once, with the same field names, instead of after a round trip.
  */
 import * as z from 'zod/mini';
-import { fieldErrors, IDEMPOTENCY_KEY_PATTERN, syncRequest } from '../src/contract/index.js';
+import { fieldErrors, IDEMPOTENCY_KEY_PATTERN, syncRequest } from '../../src/contract/index.js';
 import { VpsSyncValidationError, type FieldError } from './errors.js';
 
 /**

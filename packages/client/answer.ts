@@ -2,7 +2,7 @@
  * One HTTP answer of the sync endpoint, read once, and what a failed one means: the typed error
  * and whether another attempt can help.
  */
-import { ERROR_CODES, type ErrorCode } from '../src/contract/index.js';
+import { ERROR_CODES, type ErrorCode } from '../../src/contract/index.js';
 import {
   VpsSyncAuthError,
   VpsSyncConflictError,

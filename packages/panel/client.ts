@@ -2,7 +2,7 @@
  * The panel frontend's typed client of GET /api/vps and GET /api/vps/:id. Types come from the
  * wire contract (src/contract); nothing is validated at run time: the answers are the server's.
  */
-import type { Hypervisor, VpsStatus, WireVps } from '../src/contract/index.js';
+import type { Hypervisor, VpsStatus, WireVps } from '../../src/contract/index.js';
 import {
   PanelAuthError,
   PanelError,

@@ -4,7 +4,7 @@
  * the deployment), not found / conflict (fix the main site's bookkeeping), unavailable (try later).
  */
 
-import type { ErrorCode } from '../src/contract/index.js';
+import type { ErrorCode } from '../../src/contract/index.js';
 
 export type { ErrorCode };
 

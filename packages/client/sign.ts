@@ -3,7 +3,7 @@
  * secret: a new `webhook-id` and the current time on every attempt (the panel accepts an id once
  * and a timestamp for 5 minutes; the Idempotency-Key, not the id, makes retries safe).
  */
-import { decodeSigningSecret, SIGNATURE_HEADERS, signedContent } from '../src/contract/index.js';
+import { decodeSigningSecret, SIGNATURE_HEADERS, signedContent } from '../../src/contract/index.js';
 
 export type Signer = (body: string, nowMs: number) => Promise<Record<string, string>>;
 
