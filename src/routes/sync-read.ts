@@ -15,7 +15,7 @@ import { ApiError, validationError } from '../errors';
 import { apiKeyAuth } from '../middleware/api-key';
 import { rateLimit } from '../middleware/rate-limit';
 import { signature } from '../middleware/signature';
-import type { VpsRecord } from '../store/types';
+import type { VpsRecord, VpsStore } from '../store/types';
 import { parseOrThrow, singleValued } from '../validation';
 
 /**
@@ -37,7 +37,8 @@ const methodNotAllowed = () => {
   throw new ApiError('method_not_allowed', 'Method not allowed; use GET', { headers: { Allow: 'GET' } });
 };
 
-async function one(store: AppEnv['Variables']['store'], ref: VpsRef) {
+/** The answer for one VPS, deleted or not; 404 naming the reference when it never existed. */
+async function one(store: VpsStore, ref: VpsRef) {
   const vps = await store.getForMainSite(ref);
   if (vps) return { status: 'success' as const, vps: toWire(vps) };
   throw 'id' in ref ? notFound('id', `VPS ${ref.id}`) : notFound('external_id', `VPS with external_id "${ref.external_id}"`);
