@@ -90,6 +90,13 @@ export interface VpsStore {
   delete(ref: VpsRef, version?: number): Promise<DeleteResult>;
   /** The owner's live VPS with that id; null for a missing, deleted or someone else's VPS. */
   get(userId: number, id: number): Promise<Vps | null>;
+  /** For the main site: the VPS by id or external_id, deleted or not; null when it never existed. */
+  getForMainSite(ref: VpsRef): Promise<VpsRecord | null>;
+  /**
+   * For the main site's drift checks: the user's VPS, newest first, tombstones included when
+   * asked, `limit` at most, strictly older than `before` when given.
+   */
+  listForMainSite(userId: number, page: MainSiteListOptions): Promise<ListPage<VpsRecord>>;
   /**
    * The owner's live VPS, newest first, `limit` at most, strictly older than `before` when
    * given, and only of the given statuses and hypervisors when those are given.
@@ -100,13 +107,6 @@ export interface VpsStore {
    * `version`: the list's own stamp; VPS written at least that recently are not deleted.
    */
   reconcile(userId: number, items: ReconcileItem[], options: { dryRun: boolean; version?: number }): Promise<ReconcileResult>;
-  /** For the main site: the VPS by id or external_id, deleted or not; null when it never existed. */
-  getForMainSite(ref: VpsRef): Promise<VpsRecord | null>;
-  /**
-   * For the main site's drift checks: the user's VPS, newest first, tombstones included when
-   * asked, `limit` at most, strictly older than `before` when given.
-   */
-  listForMainSite(userId: number, page: MainSiteListOptions): Promise<ListPage<VpsRecord>>;
   /** One trivial query of the VPS table (readiness): throws when the database or the table cannot answer. */
   ping(): Promise<void>;
 }
