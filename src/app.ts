@@ -10,6 +10,7 @@ import { metaRoutes } from './routes/meta';
 import { readRoutes } from './routes/read';
 import { readyRoutes } from './routes/ready';
 import { syncRoutes } from './routes/sync';
+import { syncReadRoutes } from './routes/sync-read';
 import type { Stores } from './store/select';
 
 export interface AppOptions {
@@ -45,6 +46,7 @@ export function createApp({ stores }: AppOptions = {}) {
   app.route('/', metaRoutes);
   app.route('/health/ready', readyRoutes);
   app.route('/api/vps/sync', syncRoutes);
+  app.route('/api/vps/sync', syncReadRoutes);
   app.route('/api/vps', readRoutes);
 
   app.notFound((c) => errorResponse(c, new ApiError('not_found', `No route for ${c.req.method} ${c.req.path}`)));

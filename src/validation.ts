@@ -8,3 +8,12 @@ export function parseOrThrow<S extends z.ZodMiniType>(schema: S, value: unknown,
   if (result.success) return result.data;
   throw validationError(fieldErrors(result.error.issues, prefix));
 }
+
+/** Each query parameter once: a repeated one is refused rather than silently taking one of its values. */
+export function singleValued(queries: Record<string, string[]>): Record<string, string> {
+  const repeated = Object.entries(queries).filter(([, values]) => values.length > 1);
+  if (repeated.length) {
+    throw validationError(repeated.map(([field]) => ({ field, message: 'must be given once (list values with commas)' })));
+  }
+  return Object.fromEntries(Object.entries(queries).map(([key, [value]]) => [key, value ?? '']));
+}

@@ -6,6 +6,7 @@
 #   create <user_id> <name> <cpu> <ram_gb> <disk_gb> <os> <hypervisor> [status]
 #   status <id> <status>
 #   delete <id>
+#   get <id>                  (the main site's read: the VPS, also once deleted)
 #   list                      (needs VPS_PANEL_TOKEN: a user's JWT)
 #
 # Prints the server's JSON answer. Exits 22 on an HTTP error (as curl --fail-with-body does, the
@@ -20,8 +21,8 @@
 # the server's Retry-After (in seconds, at most 10) or else an exponential backoff with full
 # jitter; every attempt of a command sends the same Idempotency-Key, so a create is applied once.
 #
-# With VPS_SYNC_SIGNING_SECRET set (the panel's whsec_... secret), every sync attempt is signed in the
-# Standard Webhooks format with openssl: webhook-id, webhook-timestamp and webhook-signature, an
+# With VPS_SYNC_SIGNING_SECRET set (the panel's whsec_... secret), every sync attempt (a get's too, over
+# its empty body) is signed in the Standard Webhooks format with openssl: webhook-id, webhook-timestamp and webhook-signature, an
 # HMAC-SHA256 of "id.timestamp.body". Each attempt gets a new id and the current time, as the panel
 # refuses a webhook-id it has seen (the Idempotency-Key, not the signature, makes retries safe).
 set -euo pipefail
@@ -33,7 +34,7 @@ MAX_ATTEMPTS=5
 RETRYABLE_CODES="database_unavailable idempotency_key_in_use internal"
 
 usage() {
-  sed -n '6,9p' "$0" | sed 's/^# //' >&2
+  sed -n '6,10p' "$0" | sed 's/^# //' >&2
   exit 2
 }
 
@@ -173,6 +174,12 @@ case "$command" in
     [[ $# -eq 1 ]] || usage
     integer id "$1"
     sync "{\"action\":\"delete\",\"vps\":{\"id\":$1}}"
+    ;;
+  get)
+    [[ $# -eq 1 ]] || usage
+    integer id "$1"
+    : "${VPS_SYNC_API_KEY:?VPS_SYNC_API_KEY is not set}"
+    SIGN_BODY='' request GET "/api/vps/sync/vps/$1" -H "X-API-Key: $VPS_SYNC_API_KEY"
     ;;
   list)
     [[ $# -eq 0 ]] || usage

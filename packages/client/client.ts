@@ -5,6 +5,7 @@
 import { DEFAULT_RETRY, sleep, type RetryPolicy } from './backoff.js';
 import { globalFetch, type FetchLike } from './fetch.js';
 import { createBody, deleteBody, reconcileBody, updateBody, type RequestBody } from './request-body.js';
+import { vpsReads, type VpsReads } from './reads.js';
 import { deleteResult, reconcileResult, syncResult } from './result.js';
 import { signerFor } from './sign.js';
 import { send, type RetryEvent, type Transport } from './transport.js';
@@ -51,7 +52,8 @@ export interface VpsSyncClientOptions {
   now?: () => number;
 }
 
-export interface VpsSyncClient {
+/** The sync calls, and the main site's reads of what the panel holds (reads.ts). */
+export interface VpsSyncClient extends VpsReads {
   /** Creates a VPS: 201, or `applied: false` when the same create (same externalId and payload) was already applied. */
   createVps(input: CreateVpsInput, options?: CallOptions): Promise<SyncResult>;
   updateVps(ref: VpsRef, changes: VpsChanges, options?: WriteOptions): Promise<SyncResult>;
@@ -81,6 +83,7 @@ export function createVpsSyncClient(options: VpsSyncClientOptions): VpsSyncClien
     updateStatus: (ref, status, opts) => updateVps(ref, { status }, opts),
     deleteVps: async (ref, opts) => deleteResult(await call(deleteBody(ref, opts?.version), opts)),
     reconcile: async (input, opts) => reconcileResult(await call(reconcileBody(input), opts)),
+    ...vpsReads(transport, validate),
   };
 }
 

@@ -4,9 +4,11 @@
  * The global `fetch` of each of them satisfies it.
  */
 export interface FetchInit {
-  method: 'POST';
+  /** POST for sync events, GET for the main site's reads. */
+  method: 'POST' | 'GET';
   headers: Record<string, string>;
-  body: string;
+  /** The JSON of a POST; a GET has none. */
+  body?: string;
   signal: AbortSignal;
   /** A redirect of an API POST means a wrong baseUrl; following it would silently turn it into a GET. */
   redirect: 'manual';

@@ -13,6 +13,7 @@ export {
   type FieldError,
 } from './errors.js';
 export type { RetryPolicy } from './backoff.js';
+export type { VpsReads } from './reads.js';
 export type { FetchInit, FetchLike, FetchResponse } from './fetch.js';
 export type { RetryEvent } from './transport.js';
 export type * from './types.js';

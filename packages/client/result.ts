@@ -9,7 +9,7 @@ import { VpsSyncError } from './errors.js';
 import type { DeleteResult, ReconcileResult, SyncResult, Vps } from './types.js';
 
 // Loose objects: fields the server adds later must not break a deployed client.
-const wireVps = z.object({
+export const wireVps = z.object({
   id: z.number(),
   user_id: z.number(),
   external_id: z.nullable(z.string()),
@@ -60,7 +60,8 @@ export function reconcileResult(answer: Answer): ReconcileResult {
   };
 }
 
-function fromWire(w: z.output<typeof wireVps>): Vps {
+/** A VPS of the wire in the client's naming. */
+export function fromWire(w: z.output<typeof wireVps>): Vps {
   return {
     id: w.id,
     userId: w.user_id,
@@ -78,7 +79,8 @@ function fromWire(w: z.output<typeof wireVps>): Vps {
   };
 }
 
-function parse<S extends z.ZodMiniType>(schema: S, answer: Answer): z.output<S> {
+/** The answer's body if it has the documented shape; else a VpsSyncError (not retried). */
+export function parse<S extends z.ZodMiniType>(schema: S, answer: Answer): z.output<S> {
   const result = z.safeParse(schema, answer.body);
   if (result.success) return result.data;
   throw new VpsSyncError(`Unexpected answer to a sync call (HTTP ${answer.status})`, {

@@ -16,10 +16,12 @@ export interface RetryEvent {
   delayMs: number;
   /** What failed: a VpsSyncError for an HTTP answer or a timeout, the fetch's own error otherwise. */
   error: unknown;
-  idempotencyKey: string;
+  /** The call's Idempotency-Key; undefined on a read, which needs none. */
+  idempotencyKey: string | undefined;
 }
 
 export interface Transport {
+  /** POST /api/vps/sync; the main site's reads are GETs under it. */
   url: string;
   apiKey: string;
   /** Signs each attempt anew, when a signing secret is configured. */
@@ -34,17 +36,32 @@ export interface Transport {
 }
 
 /** Posts `body` until a 2xx (returned), a final error (thrown) or the attempts run out. */
-export async function send(t: Transport, body: unknown, idempotencyKey: string, signal?: AbortSignal): Promise<Answer> {
-  const payload = JSON.stringify(body);
-  const headers = {
-    'Content-Type': 'application/json',
-    Accept: 'application/json',
-    'X-API-Key': t.apiKey,
-    'Idempotency-Key': idempotencyKey,
-  };
+export function send(t: Transport, body: unknown, idempotencyKey: string, signal?: AbortSignal): Promise<Answer> {
+  const headers = { 'Content-Type': 'application/json', 'Idempotency-Key': idempotencyKey };
+  return exchange(t, { method: 'POST', url: t.url, payload: JSON.stringify(body), headers }, idempotencyKey, signal);
+}
+
+/**
+ * GETs `path` under the sync URL (the main site's reads) with the same retries: a read changes
+ * nothing, so it needs no Idempotency-Key. Signed over the empty body when a secret is set.
+ */
+export function get(t: Transport, path: string, signal?: AbortSignal): Promise<Answer> {
+  return exchange(t, { method: 'GET', url: `${t.url}${path}`, payload: '', headers: {} }, undefined, signal);
+}
+
+interface Outgoing {
+  method: 'POST' | 'GET';
+  url: string;
+  /** The body a POST sends and every request signs ('' for a GET). */
+  payload: string;
+  headers: Record<string, string>;
+}
+
+async function exchange(t: Transport, request: Outgoing, idempotencyKey: string | undefined, signal?: AbortSignal): Promise<Answer> {
+  const headers = { Accept: 'application/json', 'X-API-Key': t.apiKey, ...request.headers };
   for (let attempt = 1; ; attempt++) {
-    const signed = t.sign ? { ...headers, ...(await t.sign(payload, t.now())) } : headers;
-    const outcome = await attemptOnce(t, payload, signed, signal);
+    const signed = t.sign ? { ...headers, ...(await t.sign(request.payload, t.now())) } : headers;
+    const outcome = await attemptOnce(t, request, signed, signal);
     let failure: unknown;
     let retryAfter: number | undefined;
     if ('answer' in outcome) {
@@ -82,7 +99,7 @@ type AttemptOutcome = { answer: Answer } | { failure: unknown };
  */
 async function attemptOnce(
   t: Transport,
-  payload: string,
+  request: Outgoing,
   headers: Record<string, string>,
   signal: AbortSignal | undefined,
 ): Promise<AttemptOutcome> {
@@ -96,10 +113,10 @@ async function attemptOnce(
   const forwardAbort = () => controller.abort(signal?.reason);
   signal?.addEventListener('abort', forwardAbort, { once: true });
   try {
-    const response = await t.fetch(t.url, {
-      method: 'POST',
+    const response = await t.fetch(request.url, {
+      method: request.method,
       headers,
-      body: payload,
+      ...(request.method === 'POST' ? { body: request.payload } : {}),
       signal: controller.signal,
       redirect: 'manual',
     });

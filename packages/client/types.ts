@@ -113,3 +113,35 @@ export interface ReconcileResult {
   /** VPS the panel did not touch, and why (a reason a newer server adds comes through as a string). */
   skipped: { externalId: string; reason: ReconcileSkipReason | (string & {}) }[];
 }
+
+/** The panel's record of a VPS, as the main site's reads answer it: deleted ones included. */
+export interface VpsRecord extends Vps {
+  /** true for a deleted VPS: the panel keeps its last state as a tombstone. */
+  deleted: boolean;
+  /** When it was deleted (ISO 8601, UTC); null while it is live. */
+  deletedAt: string | null;
+}
+
+export interface ReadOptions {
+  /** Cancels the call, retries and waits included. */
+  signal?: AbortSignal;
+}
+
+export interface UserVpsOptions extends ReadOptions {
+  /** VPS per page, 1 to 100; default 50. */
+  limit?: number;
+  /** Deleted VPS too (default true: a drift check must see deletions); false: live VPS only. */
+  includeDeleted?: boolean;
+}
+
+export interface UserVpsPageOptions extends UserVpsOptions {
+  /** `nextCursor` of the previous page; absent for the first. */
+  cursor?: string;
+}
+
+/** One page of a user's VPS, newest first. */
+export interface VpsPage {
+  vps: VpsRecord[];
+  /** Pass it as `cursor` for the next page; null on the last. */
+  nextCursor: string | null;
+}

@@ -29,6 +29,14 @@ export function memoryStores(): Stores {
       async listForUser(userId, { limit }) {
         return { items: page(userId, limit), next: null };
       },
+      // Nothing is ever deleted here: every row is live.
+      async getForMainSite(ref) {
+        const row = rows.find((v) => ('id' in ref ? v.id === ref.id : v.external_id === ref.external_id));
+        return row ? { ...row, deleted_at: null } : null;
+      },
+      async listForMainSite(userId, { limit }) {
+        return { items: page(userId, limit).map((v) => ({ ...v, deleted_at: null })), next: null };
+      },
       async reconcile() {
         return { counts: { created: 0, updated: 0, deleted: 0, unchanged: 0, skipped: 0, untracked: 0 }, skipped: [] };
       },

@@ -21,6 +21,7 @@ import {
   vpsUpdate,
   VPS_STATUSES,
 } from '../../src/contract/index.ts';
+import { syncReadPaths, syncReadSchemas } from './sync-read.ts';
 
 type JsonSchema = Record<string, unknown>;
 
@@ -115,6 +116,7 @@ export function buildOpenApiDocument(): JsonSchema {
         Health: answers.health,
         Ready: answers.ready,
         Error: answers.error,
+        ...syncReadSchemas,
       },
       'output',
     ),
@@ -284,6 +286,7 @@ export function buildOpenApiDocument(): JsonSchema {
           },
         },
       },
+      ...syncReadPaths({ ref, json, error, rateLimited, commonErrors, signatureHeaders }),
     },
   };
 }

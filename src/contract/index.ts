@@ -14,4 +14,5 @@ export * from './fingerprint.js';
 export * from './idempotency.js';
 export * from './outcomes.js';
 export * from './signature.js';
+export * from './sync-read.js';
 export * from './vps.js';

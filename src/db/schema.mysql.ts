@@ -58,6 +58,9 @@ export const vps = mysqlTable(
   (t) => [
     // Serves the owner listing: WHERE user_id = ? AND deleted_at IS NULL ORDER BY id DESC.
     index('vps_owner_listing_idx').on(t.user_id, t.deleted_at, t.id),
+    // Serves the main site's listing with tombstones: WHERE user_id = ? ORDER BY id DESC, a page
+    // at a time (the index above would read and sort all of the user's rows, tombstones piling up).
+    index('vps_user_idx').on(t.user_id, t.id),
     uniqueIndex('vps_external_id_unique').on(t.external_id),
     // The types bound ids; these bound what the types alone would let through.
     check('vps_user_id_range', sql`${t.user_id} >= ${sql.raw(String(BOUNDS.user_id.min))}`),

@@ -44,7 +44,8 @@ function v1Signatures(header: string): Uint8Array[] | null {
 }
 
 /**
- * Standard Webhooks signatures on sync (https://www.standardwebhooks.com). Runs after
+ * Standard Webhooks signatures on sync, its reads included (https://www.standardwebhooks.com;
+ * a GET signs its empty body, proving the secret, and its webhook-id is spent too). Runs after
  * apiKeyAuth() and before jsonBody(), on the raw bytes of the body (at most `maxBytes`, as
  * jsonBody() will read them). Without a signing secret it does nothing; with one, a signed
  * request must verify, and when VPS_SYNC_REQUIRE_SIGNATURE is true an unsigned one is refused.
@@ -121,8 +122,9 @@ export function signature({ maxBytes }: { maxBytes: number }): MiddlewareHandler
       }
       c.set('signature', { signed: true, secret: matched });
       // jsonBody() reads the body again: hand it an unread request with the same bytes (its
-      // own bodyLimit streams the body when there is no Content-Length).
-      c.req.raw = new Request(c.req.raw, { body: body.slice() });
+      // own bodyLimit streams the body when there is no Content-Length). A GET (the main
+      // site's reads: the signed body is empty) has none to hand on, and may not carry one.
+      if (c.req.method !== 'GET' && c.req.method !== 'HEAD') c.req.raw = new Request(c.req.raw, { body: body.slice() });
 
       await next();
       if (c.res.status >= 500) {

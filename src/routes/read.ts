@@ -6,7 +6,7 @@ import type { AppEnv } from '../env';
 import { ApiError, validationError } from '../errors';
 import { bearerAuth } from '../middleware/bearer-auth';
 import { rateLimit } from '../middleware/rate-limit';
-import { parseOrThrow } from '../validation';
+import { parseOrThrow, singleValued } from '../validation';
 
 /** The panel's frontend calls these from the browser: CORS for the configured origins only. */
 const panelCors = cors({
@@ -21,15 +21,6 @@ const panelCors = cors({
   exposeHeaders: ['X-Request-Id', 'Retry-After'],
   maxAge: 600,
 });
-
-/** Each query parameter once: a repeated one is refused rather than silently taking one of its values. */
-function singleValued(queries: Record<string, string[]>): Record<string, string> {
-  const repeated = Object.entries(queries).filter(([, values]) => values.length > 1);
-  if (repeated.length) {
-    throw validationError(repeated.map(([field]) => ({ field, message: 'must be given once (list values with commas)' })));
-  }
-  return Object.fromEntries(Object.entries(queries).map(([key, [value]]) => [key, value ?? '']));
-}
 
 /** Per user, whichever browser tab or device asks. */
 const perUser = rateLimit('read', (c) => `user:${c.get('userId')}`);

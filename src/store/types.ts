@@ -52,10 +52,22 @@ export interface ListOptions {
   hypervisor?: Hypervisor[];
 }
 
-export interface ListPage {
-  items: Vps[];
+export interface ListPage<T = Vps> {
+  items: T[];
   /** Id of the last item when more follow; pass it back as `before` for the next page. */
   next: number | null;
+}
+
+/** A VPS as the main site reads it: tombstones included, with when they were deleted (null: live). */
+export interface VpsRecord extends Vps {
+  deleted_at: Date | null;
+}
+
+export interface MainSiteListOptions {
+  limit: number;
+  before?: number;
+  /** Tombstones too (true), or live VPS only. */
+  includeDeleted: boolean;
 }
 
 export interface ReconcileResult {
@@ -66,7 +78,8 @@ export interface ReconcileResult {
 /**
  * Where VPS live. The handlers depend on this alone; one implementation per database
  * (store/d1/, store/planetscale/), both held to test/worker/store-contract.test.ts.
- * Deleted VPS are tombstoned: invisible to get/list, never brought back by a late write.
+ * Deleted VPS are tombstoned: invisible to get/list (the main site reads them through
+ * getForMainSite/listForMainSite), never brought back by a late write.
  * Implementations throw StoreUnavailableError when the database cannot answer.
  */
 export interface VpsStore {
@@ -77,6 +90,13 @@ export interface VpsStore {
   delete(ref: VpsRef, version?: number): Promise<DeleteResult>;
   /** The owner's live VPS with that id; null for a missing, deleted or someone else's VPS. */
   get(userId: number, id: number): Promise<Vps | null>;
+  /** For the main site: the VPS by id or external_id, deleted or not; null when it never existed. */
+  getForMainSite(ref: VpsRef): Promise<VpsRecord | null>;
+  /**
+   * For the main site's drift checks: the user's VPS, newest first, tombstones included when
+   * asked, `limit` at most, strictly older than `before` when given.
+   */
+  listForMainSite(userId: number, page: MainSiteListOptions): Promise<ListPage<VpsRecord>>;
   /**
    * The owner's live VPS, newest first, `limit` at most, strictly older than `before` when
    * given, and only of the given statuses and hypervisors when those are given.

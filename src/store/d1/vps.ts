@@ -9,6 +9,7 @@ import { pageOf } from '../shared/page';
 import { planReconcile, settleReconcile } from '../shared/reconcile-plan';
 import type { CreateResult, DeleteResult, ListOptions, ListPage, ReconcileResult, UpdateResult, VpsStore } from '../types';
 import { translateD1Errors } from './errors';
+import { d1MainSiteReads } from './main-site-read';
 
 const { visible, stored } = vpsColumns(vps);
 
@@ -76,6 +77,8 @@ export function d1Store(binding: D1Database): VpsStore {
       // Rare path (a repeated, stale or unknown delete): tell them apart.
       return missedDeleteOutcome(await current(ref));
     },
+
+    ...d1MainSiteReads(db),
 
     async ping() {
       await db.select({ id: vps.id }).from(vps).limit(1);

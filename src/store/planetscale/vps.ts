@@ -9,6 +9,7 @@ import { pageOf } from '../shared/page';
 import { planReconcile } from '../shared/reconcile-plan';
 import type { CreateResult, DeleteResult, ListOptions, ListPage, ReconcileResult, UpdateResult, VpsStore } from '../types';
 import { isDuplicateKey, translateDriverErrors } from './errors';
+import { planetscaleMainSiteReads } from './main-site-read';
 
 const { visible, stored } = vpsColumns(vps);
 
@@ -66,6 +67,8 @@ export function planetscaleStore(client: Client): VpsStore {
       // Rare path (a repeated, stale or unknown delete): tell them apart.
       return missedDeleteOutcome(await current(ref));
     },
+
+    ...planetscaleMainSiteReads(db),
 
     async ping() {
       await db.select({ id: vps.id }).from(vps).limit(1);

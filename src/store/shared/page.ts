@@ -1,7 +1,7 @@
-import type { ListPage, Vps } from '../types';
+import type { ListPage } from '../types';
 
 /** Cuts the one-extra-row probe off a listing and derives the next position from it. */
-export function pageOf(rows: Vps[], limit: number): ListPage {
+export function pageOf<T extends { id: number }>(rows: T[], limit: number): ListPage<T> {
   const items = rows.slice(0, limit);
   return { items, next: rows.length > limit ? items[items.length - 1]!.id : null };
 }

@@ -17,7 +17,7 @@ export interface Call {
 export function fakeFetch(steps: Step[]): { fetch: FetchLike; calls: Call[] } {
   const calls: Call[] = [];
   const fetch: FetchLike = async (url, init) => {
-    calls.push({ url, init, body: JSON.parse(init.body), idempotencyKey: init.headers['Idempotency-Key'] });
+    calls.push({ url, init, body: init.body === undefined ? undefined : JSON.parse(init.body), idempotencyKey: init.headers['Idempotency-Key'] });
     const step = steps[Math.min(calls.length, steps.length) - 1];
     if (step === undefined) throw new Error('fakeFetch: no steps');
     if (step instanceof Error) throw step;

@@ -16,7 +16,7 @@ describe('the client with a signingSecret', () => {
     const { headers, body } = calls[0]!.init;
     expect(headers['webhook-id']).toMatch(/^msg_[0-9a-f-]{36}$/);
     expect(headers['webhook-timestamp']).toBe(String(NOW / 1000));
-    expect(headers['webhook-signature']).toBe(await expected(TEST_SIGNING_SECRET, headers, body));
+    expect(headers['webhook-signature']).toBe(await expected(TEST_SIGNING_SECRET, headers, body ?? ''));
     expect(headers['X-API-Key']).toBeDefined();
   });
 
@@ -32,7 +32,7 @@ describe('the client with a signingSecret', () => {
     expect(second!['webhook-id']).not.toBe(first!['webhook-id']);
     expect(Number(second!['webhook-timestamp'])).toBeGreaterThan(Number(first!['webhook-timestamp']));
     expect(second!['Idempotency-Key']).toBe(first!['Idempotency-Key']);
-    for (const call of calls) expect(call.init.headers['webhook-signature']).toBe(await expected(TEST_SIGNING_SECRET, call.init.headers, call.init.body));
+    for (const call of calls) expect(call.init.headers['webhook-signature']).toBe(await expected(TEST_SIGNING_SECRET, call.init.headers, call.init.body ?? ''));
   });
 
   it('sends one signature per secret during a rotation', async () => {
@@ -40,7 +40,7 @@ describe('the client with a signingSecret', () => {
     await client.createVps(CREATE);
     const { headers, body } = calls[0]!.init;
     expect(headers['webhook-signature']).toBe(
-      `${await expected(TEST_SIGNING_SECRET, headers, body)} ${await expected(TEST_PREVIOUS_SIGNING_SECRET, headers, body)}`,
+      `${await expected(TEST_SIGNING_SECRET, headers, body ?? '')} ${await expected(TEST_PREVIOUS_SIGNING_SECRET, headers, body ?? '')}`,
     );
   });
 

@@ -110,3 +110,23 @@ describe('examples/curl/vps-sync.sh', () => {
     expect(notWhsec.stderr).toContain('VPS_SYNC_SIGNING_SECRET must start with whsec_');
   }, 30_000);
 });
+
+describe('examples/curl/vps-sync.sh get', () => {
+  it('reads a VPS as the main site, signed over the empty body, deleted or not', async () => {
+    const created = JSON.parse((await script(['create', '505', 'read-back', '1', '1', '10', 'Debian 12', 'kvm'])).stdout) as { vps: { id: number } };
+    const live = await script(['get', String(created.vps.id)]);
+    expect(live).toMatchObject({ code: 0, stderr: '' });
+    expect(JSON.parse(live.stdout)).toMatchObject({ status: 'success', vps: { id: created.vps.id, name: 'read-back', deleted: false, deleted_at: null } });
+
+    expect((await script(['delete', String(created.vps.id)])).code).toBe(0);
+    const gone = await script(['get', String(created.vps.id)]);
+    expect(JSON.parse(gone.stdout)).toMatchObject({ vps: { id: created.vps.id, deleted: true, deleted_at: expect.any(String) } });
+
+    const unsigned = await script(['get', String(created.vps.id)], { VPS_SYNC_SIGNING_SECRET: undefined });
+    expect(unsigned.code).toBe(22);
+    expect(JSON.parse(unsigned.stdout)).toMatchObject({ code: 'signature_missing' });
+    const unknown = await script(['get', '4294967295']);
+    expect(unknown.code).toBe(22);
+    expect(JSON.parse(unknown.stdout)).toMatchObject({ code: 'not_found', errors: [{ field: 'id', message: 'no such VPS' }] });
+  }, 30_000);
+});

@@ -1,0 +1,1 @@
+CREATE INDEX `vps_user_idx` ON `vps` (`user_id`,`id`);
