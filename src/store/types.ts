@@ -94,7 +94,7 @@ export interface VpsStore {
 /** What claiming an Idempotency-Key found. */
 export type IdempotencyClaim =
   | { state: 'claimed' }
-  | { state: 'in_flight' }
+  | { state: 'in_flight'; claimedAt: Date; expiresAt: Date }
   | { state: 'mismatch' }
   | { state: 'done'; status: number; body: string };
 

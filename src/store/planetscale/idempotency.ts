@@ -22,15 +22,18 @@ export function planetscaleIdempotencyStore(client: Client): IdempotencyStore {
       } catch (err) {
         if (!isDuplicateKey(err)) throw err;
       }
-      // An expired record (an answer past its TTL, or the claim of a request that died) is taken over.
+      // Held: read it first, since a replay or a 409 is far more common than a lapsed record.
+      const [row] = await db.select().from(keys).where(eq(keys.key, key));
+      if (!row) return store.claim(key, requestHash, now); // purged in between: claim afresh
+      if (row.expires_at >= now) return heldKeyOutcome(row, requestHash);
+      // An expired record (an answer past its TTL, or the claim of a request that died) is taken
+      // over; of two requests doing so at once, the guard lets one through.
       const taken = await db
         .update(keys)
         .set({ ...claim, response_status: null, response_body: null })
         .where(and(eq(keys.key, key), lt(keys.expires_at, now)));
       if (taken.rowsAffected > 0) return { state: 'claimed' };
-      const [row] = await db.select().from(keys).where(eq(keys.key, key));
-      if (!row) return store.claim(key, requestHash, now); // purged in between: claim afresh
-      return heldKeyOutcome(row, requestHash);
+      return store.claim(key, requestHash, now); // taken over by another request in between: see what it holds
     },
 
     async complete(key, status, body, now) {
