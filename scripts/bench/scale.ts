@@ -129,11 +129,12 @@ try {
     const user = 2;
     const keyed = async (op: () => Promise<unknown>, key: string) => {
       // As src/middleware/idempotency.ts calls the store: the claim, the change, the answer after it.
+      const claimedAt = new Date();
       const before = await statementsOf(endpoint, async () => {
-        await stores.idempotency.claim(key, 'a'.repeat(64), new Date());
+        await stores.idempotency.claim(key, 'a'.repeat(64), claimedAt);
         await op();
       });
-      const after = await statementsOf(endpoint, () => stores.idempotency.complete(key, 200, '{}', new Date()));
+      const after = await statementsOf(endpoint, () => stores.idempotency.complete(key, claimedAt, 200, '{}', new Date()));
       return { statements: before.statements + after.statements, roundTrips: before.roundTrips + after.roundTrips, before_answer: before.roundTrips };
     };
     const counts: Record<string, Statements & { before_answer?: number }> = {};

@@ -68,7 +68,7 @@ export function idempotency({ retryDelaysMs = [1000, 4000] }: IdempotencyOptions
     // Hono has already turned a thrown error into c.res here. The body is in memory: reading it costs no round trip.
     const status = c.res.status;
     const body = status >= 500 ? undefined : await c.res.clone().text();
-    const settle = body === undefined ? () => store.release(key) : () => store.complete(key, status, body, new Date());
+    const settle = body === undefined ? () => store.release(key, now) : () => store.complete(key, now, status, body, new Date());
     c.executionCtx.waitUntil(settleInBackground(settle, retryDelaysMs, c.get('requestId')));
   };
 }

@@ -18,7 +18,7 @@ function harness(
   const calls: string[] = [];
   const store: IdempotencyStore = {
     claim: async () => (calls.push('claim'), claim),
-    complete: async (_key, status, body) => void calls.push(`complete ${status} ${body}`),
+    complete: async (_key, _claimedAt, status, body) => void calls.push(`complete ${status} ${body}`),
     release: async () => void calls.push('release'),
     purgeExpired: async () => 0,
   };
@@ -51,7 +51,7 @@ describe('idempotency()', () => {
   it('answers before the answer is stored: the claim is the only round trip on the way', async () => {
     const { send, calls, store, settled } = harness(() => Response.json({ ok: true }, { status: 201 }));
     let finishStoring = () => {};
-    store.complete = (_key, status) => new Promise<void>((resolve) => (finishStoring = () => (calls.push(`complete ${status}`), resolve())));
+    store.complete = (_key, _claimedAt, status) => new Promise<void>((resolve) => (finishStoring = () => (calls.push(`complete ${status}`), resolve())));
     const res = await send();
     expect(res.status).toBe(201);
     expect(await res.json()).toEqual({ ok: true });
@@ -93,7 +93,7 @@ describe('idempotency()', () => {
     });
     const release = down.store.release;
     let releases = 0;
-    down.store.release = (key) => (++releases < 2 ? failing() : release(key));
+    down.store.release = (...args) => (++releases < 2 ? failing() : release(...args));
     expect((await down.send()).status).toBe(503);
     await down.settled();
     expect(down.calls).toEqual(['claim', 'release']);

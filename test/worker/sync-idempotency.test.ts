@@ -108,8 +108,22 @@ describe('Idempotency-Key on sync', () => {
     const hash = 'a'.repeat(64);
     const dayAgo = new Date(Date.now() - ANSWER_TTL_MS - 60_000);
     await store.claim(key, hash, dayAgo);
-    await store.complete(key, 201, '{"stored":true}', dayAgo);
+    await store.complete(key, dayAgo, 201, '{"stored":true}', dayAgo);
     expect(await store.claim(key, 'b'.repeat(64), new Date())).toEqual({ state: 'claimed' });
+  });
+
+  it('never stores a late answer over the claim of a request that took the key over after the lease', async () => {
+    const key = freshKey();
+    const first = new Date(Date.now() - IN_FLIGHT_LEASE_MS - 1000);
+    await store.claim(key, 'a'.repeat(64), first);
+    const second = new Date();
+    expect(await store.claim(key, 'b'.repeat(64), second)).toEqual({ state: 'claimed' });
+
+    await store.complete(key, first, 201, '{"late":true}', new Date());
+    await store.release(key, first);
+    expect(await store.claim(key, 'b'.repeat(64), new Date())).toMatchObject({ state: 'in_flight', claimedAt: second });
+    await store.complete(key, second, 200, '{"second":true}', new Date());
+    expect(await store.claim(key, 'b'.repeat(64), new Date())).toEqual({ state: 'done', status: 200, body: '{"second":true}' });
   });
 
   it('refuses a malformed key', async () => {
@@ -137,7 +151,7 @@ function workerOn(adapt: (stores: Stores) => Stores = (stores) => stores) {
       idempotency: {
         ...stores.idempotency,
         complete: (...args) => answered.then(() => complete(...args)),
-        release: (key) => answered.then(() => release(key)),
+        release: (...args) => answered.then(() => release(...args)),
       },
     };
   };

@@ -6,6 +6,9 @@ import { translateD1Errors } from './errors';
 import { heldKeyOutcome } from '../shared/outcomes';
 import type { IdempotencyClaim, IdempotencyStore } from '../types';
 
+/** The record of `key` while the claim made at `claimedAt` holds it. */
+const heldBy = (key: string, claimedAt: Date) => and(eq(keys.key, key), eq(keys.state, 'in_flight'), eq(keys.created_at, claimedAt));
+
 /** Idempotency-Key records on D1. */
 export function d1IdempotencyStore(binding: D1Database): IdempotencyStore {
   const db = drizzle(binding);
@@ -26,15 +29,15 @@ export function d1IdempotencyStore(binding: D1Database): IdempotencyStore {
       return heldKeyOutcome(row!, requestHash);
     },
 
-    async complete(key, status, body, now) {
+    async complete(key, claimedAt, status, body, now) {
       await db
         .update(keys)
         .set({ state: 'done', response_status: status, response_body: body, expires_at: new Date(now.getTime() + ANSWER_TTL_MS) })
-        .where(eq(keys.key, key));
+        .where(heldBy(key, claimedAt));
     },
 
-    async release(key) {
-      await db.delete(keys).where(and(eq(keys.key, key), eq(keys.state, 'in_flight')));
+    async release(key, claimedAt) {
+      await db.delete(keys).where(heldBy(key, claimedAt));
     },
 
     async purgeExpired(now) {

@@ -10,6 +10,9 @@ import type { IdempotencyClaim, IdempotencyStore } from '../types';
 /** Most expired records one purge deletes, so a backlog never becomes one long-running statement. */
 const PURGE_BATCH = 10_000;
 
+/** The record of `key` while the claim made at `claimedAt` holds it. */
+const heldBy = (key: string, claimedAt: Date) => and(eq(keys.key, key), eq(keys.state, 'in_flight'), eq(keys.created_at, claimedAt));
+
 /** Idempotency-Key records on MySQL / PlanetScale. */
 export function planetscaleIdempotencyStore(client: Client): IdempotencyStore {
   const db = drizzle({ client });
@@ -36,15 +39,15 @@ export function planetscaleIdempotencyStore(client: Client): IdempotencyStore {
       return store.claim(key, requestHash, now); // taken over by another request in between: see what it holds
     },
 
-    async complete(key, status, body, now) {
+    async complete(key, claimedAt, status, body, now) {
       await db
         .update(keys)
         .set({ state: 'done', response_status: status, response_body: body, expires_at: new Date(now.getTime() + ANSWER_TTL_MS) })
-        .where(eq(keys.key, key));
+        .where(heldBy(key, claimedAt));
     },
 
-    async release(key) {
-      await db.delete(keys).where(and(eq(keys.key, key), eq(keys.state, 'in_flight')));
+    async release(key, claimedAt) {
+      await db.delete(keys).where(heldBy(key, claimedAt));
     },
 
     async purgeExpired(now) {
