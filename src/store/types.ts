@@ -114,7 +114,7 @@ export interface VpsStore {
 /** What claiming an Idempotency-Key found. */
 export type IdempotencyClaim =
   | { state: 'claimed' }
-  | { state: 'in_flight' }
+  | { state: 'in_flight'; claimedAt: Date; expiresAt: Date }
   | { state: 'mismatch' }
   | { state: 'done'; status: number; body: string };
 
@@ -125,10 +125,13 @@ export type IdempotencyClaim =
 export interface IdempotencyStore {
   /** Claims `key` for a request with this body hash, or tells what holds it. */
   claim(key: string, requestHash: string, now: Date): Promise<IdempotencyClaim>;
-  /** Stores the first request's answer for replay. */
-  complete(key: string, status: number, body: string, now: Date): Promise<void>;
-  /** Frees a claim whose request failed with a server error, so a retry runs it again. */
-  release(key: string): Promise<void>;
+  /**
+   * Stores the first request's answer for replay, if the claim made at `claimedAt` still holds the
+   * key: never over the record of a request that took it over after the lease.
+   */
+  complete(key: string, claimedAt: Date, status: number, body: string, now: Date): Promise<void>;
+  /** Frees the claim made at `claimedAt` of a request that failed with a server error, so a retry runs it again. */
+  release(key: string, claimedAt: Date): Promise<void>;
   /** Deletes expired records; returns how many. */
   purgeExpired(now: Date): Promise<number>;
 }

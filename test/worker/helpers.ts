@@ -1,4 +1,6 @@
-import { env, exports } from 'cloudflare:workers';
+import { createExecutionContext, waitOnExecutionContext } from 'cloudflare:test';
+import { env } from 'cloudflare:workers';
+import worker from '../../src/index';
 import { TEST_BINDINGS } from '../bindings';
 import { tokenFor, type WireVps } from '../tokens';
 import { assertDocumented } from './conformance';
@@ -8,11 +10,18 @@ export { signToken, tokenFor, type TokenOptions } from '../tokens';
 export const BASE = 'http://vps-sync.test';
 
 /**
- * A request through the Worker's real fetch handler (all middleware, the configured store).
- * Every answer is also checked against the OpenAPI document.
+ * A request through the Worker's real fetch handler (all middleware, the configured store),
+ * returned once its work after the response (waitUntil: the Idempotency-Key answer) is done, so
+ * the next request sees it. Every answer is also checked against the OpenAPI document.
  */
 export async function call(path: string, init?: RequestInit): Promise<Response> {
-  const res = await exports.default.fetch(new Request(BASE + path, init));
+  return callWorker(env, path, init);
+}
+
+async function callWorker(bindings: typeof env, path: string, init?: RequestInit): Promise<Response> {
+  const ctx = createExecutionContext();
+  const res = await worker.fetch(new Request(BASE + path, init), bindings, ctx);
+  await waitOnExecutionContext(ctx);
   await assertDocumented(init?.method ?? 'GET', BASE + path, res);
   return res;
 }
@@ -26,19 +35,12 @@ const envs = new WeakMap<object, typeof env>();
  * between them; a new object starts afresh.
  */
 export async function callWith(bindings: Record<string, unknown>, path: string, init?: RequestInit): Promise<Response> {
-  const { default: worker } = await import('../../src/index');
   let merged = envs.get(bindings);
   if (!merged) {
     merged = { ...env, ...bindings } as typeof env;
     envs.set(bindings, merged);
   }
-  const res = await worker.fetch(new Request(BASE + path, init), merged, {
-    waitUntil() {},
-    passThroughOnException() {},
-    props: {},
-  } as unknown as ExecutionContext);
-  await assertDocumented(init?.method ?? 'GET', BASE + path, res);
-  return res;
+  return callWorker(merged, path, init);
 }
 
 export function syncRequest(body: unknown, headers: Record<string, string> = {}): RequestInit {

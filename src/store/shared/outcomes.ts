@@ -48,10 +48,17 @@ export function reconcileCreate(userId: number, { version, ...item }: ReconcileI
 
 /** What an Idempotency-Key record that could not be claimed means for this request. */
 export function heldKeyOutcome(
-  row: { request_hash: string; state: IdempotencyState; response_status: number | null; response_body: string | null },
+  row: {
+    request_hash: string;
+    state: IdempotencyState;
+    response_status: number | null;
+    response_body: string | null;
+    created_at: Date;
+    expires_at: Date;
+  },
   requestHash: string,
 ): IdempotencyClaim {
   if (row.request_hash !== requestHash) return { state: 'mismatch' };
-  if (row.state === 'in_flight') return { state: 'in_flight' };
+  if (row.state === 'in_flight') return { state: 'in_flight', claimedAt: row.created_at, expiresAt: row.expires_at };
   return { state: 'done', status: row.response_status!, body: row.response_body! };
 }
