@@ -1,9 +1,11 @@
+import { env } from 'cloudflare:workers';
 import { describe, expect, it } from 'vitest';
 import { RECONCILE_RUN_TTL_MS, type ReconcileItem } from '../../src/contract';
+import { purgeExpiredReconciles } from '../../src/maintenance';
 import { storesFor } from '../../src/store/select';
 import type { VpsStore } from '../../src/store/types';
 import { errorBody, freshUser, sync, validVps } from './helpers';
-import { configuredDatabase } from './round-trips';
+import { configuredDatabase, countedStore } from './round-trips';
 
 /**
  * Paged reconcile (a reconcile with `page`), on whichever store the suite runs on: pages apply
@@ -193,7 +195,8 @@ describe('an interrupted paged reconcile deletes nothing', () => {
     expect(refused).toEqual({ outcome: 'expired' });
     expect((await live(user)).size).toBe(5);
 
-    expect(await store.purgeExpiredReconciles(later)).toBeGreaterThanOrEqual(1);
+    // The hourly cron drops it, deleting no VPS.
+    expect(await purgeExpiredReconciles(env, later)).toBeGreaterThanOrEqual(1);
     const gone = await page(user, [item(`${p}-c`)], { reconcile_id: run, number: 3, final: true });
     expect(gone.status).toBe(404);
     expect((await errorBody(gone)).code).toBe('reconcile_not_found');
@@ -229,6 +232,75 @@ describe('an interrupted paged reconcile deletes nothing', () => {
     const retried = await applied(await page(user, page2, { reconcile_id: run, number: 2, final: true }));
     expect(retried.counts).toMatchObject({ created: 2, updated: 1, deleted: 0 });
     expect((await live(user)).get(`${p}-1`)).toMatchObject({ status: 'running' });
+  });
+});
+
+describe('paged reconcile round trips', () => {
+  it('takes a bounded number of round trips per page, whatever its size', async () => {
+    const { kind, store: counted, roundTrips, reset } = countedStore();
+    const user = freshUser();
+    const p = freshPrefix();
+    const run = { reconcile_id: `${p}-run`, number: 1, final: false };
+    const items = Array.from({ length: 200 }, (_, i) => item(`${p}-${i}`));
+    // 100 VPS no page will list.
+    await store.reconcile(user, Array.from({ length: 100 }, (_, i) => item(`${p}-gone-${i}`)), { dryRun: false });
+    reset();
+    expect(await counted.reconcilePage(user, items, { page: run }, new Date())).toMatchObject({ outcome: 'applied' });
+    // D1: one read batch, one write batch. PlanetScale: BEGIN, run, rows, upsert, listed ids, run, COMMIT.
+    expect(roundTrips()).toBe(kind === 'd1' ? 2 : 7);
+    reset();
+    const changed = items.slice(0, 100).map((v) => ({ ...v, status: 'running' as const }));
+    expect(await counted.reconcilePage(user, changed, { page: { ...run, number: 2, final: true } }, new Date())).toMatchObject({
+      outcome: 'applied',
+      result: { counts: { updated: 100, deleted: 100 } },
+    });
+    // PlanetScale's final page adds a locking read of the unlisted VPS and their delete.
+    expect(roundTrips()).toBe(kind === 'd1' ? 2 : 9);
+  });
+});
+
+describe.runIf(configuredDatabase().kind === 'd1')('a paged reconcile on D1, whose read is outside its batch', () => {
+  /** The D1 store, with `between` run after a page's read and before its write. */
+  function storeWithChangeBetween(between: () => Promise<unknown>): VpsStore {
+    const database = configuredDatabase();
+    if (database.kind !== 'd1') throw new Error('D1 only');
+    let batches = 0;
+    const binding = new Proxy(database.binding, {
+      get(target, prop) {
+        if (prop === 'batch') {
+          return async (statements: D1PreparedStatement[]) => {
+            if (++batches === 2) await between();
+            return target.batch(statements);
+          };
+        }
+        const value = Reflect.get(target, prop, target);
+        return typeof value === 'function' ? value.bind(target) : value;
+      },
+    });
+    return storesFor({ kind: 'd1', binding }).vps;
+  }
+
+  it('applies nothing of a page whose run was purged after the page read it', async () => {
+    const user = freshUser();
+    const p = freshPrefix();
+    const run = `${p}-run`;
+    await applied(await page(user, [item(`${p}-a`)], { reconcile_id: run, number: 1 }));
+    const later = new Date(Date.now() + RECONCILE_RUN_TTL_MS + 1_000);
+    const racing = storeWithChangeBetween(() => store.purgeExpiredReconciles(later));
+    const result = await racing.reconcilePage(user, [item(`${p}-b`)], { page: { reconcile_id: run, number: 2, final: true } }, new Date());
+    expect(result).toEqual({ outcome: 'not_found' });
+    expect([...(await live(user)).keys()]).toEqual([`${p}-a`]);
+  });
+
+  it('applies nothing of a page whose run was committed after the page read it', async () => {
+    const user = freshUser();
+    const p = freshPrefix();
+    const run = `${p}-run`;
+    await applied(await page(user, [item(`${p}-a`)], { reconcile_id: run, number: 1 }));
+    const racing = storeWithChangeBetween(async () => applied(await page(user, [item(`${p}-a`)], { reconcile_id: run, number: 2, final: true })));
+    const result = await racing.reconcilePage(user, [item(`${p}-b`), item(`${p}-c`)], { page: { reconcile_id: run, number: 2, final: false } }, new Date());
+    expect(result).toEqual({ outcome: 'closed' });
+    expect([...(await live(user)).keys()]).toEqual([`${p}-a`]);
   });
 });
 
