@@ -1,6 +1,7 @@
 import { env } from 'cloudflare:workers';
 import { describe, expect, it } from 'vitest';
 import { RECONCILE_RUN_TTL_MS, type ReconcileItem } from '../../src/contract';
+import { StoreUnavailableError } from '../../src/errors';
 import { purgeExpiredReconciles } from '../../src/maintenance';
 import { storesFor } from '../../src/store/select';
 import type { VpsStore } from '../../src/store/types';
@@ -157,6 +158,25 @@ describe('paged reconcile', () => {
     const next = await applied(await page(user, [item(`${p}-c`)], { reconcile_id: run, number: 2, final: true }));
     expect(next.page.committed).toBe(true);
     expect((await live(user)).size).toBe(3);
+  });
+
+  it('takes two copies of a first page sent at once as the page and its repeat', async () => {
+    const user = freshUser();
+    const p = freshPrefix();
+    const first = { reconcile_id: `${p}-run`, number: 1, final: false };
+    const items = [item(`${p}-a`), item(`${p}-b`)];
+    const both = await Promise.allSettled([0, 1].map(() => store.reconcilePage(user, items, { page: first }, new Date())));
+    // Each is applied, or (PlanetScale: the two locking reads deadlock) refused as unavailable, to be retried.
+    for (const r of both) {
+      if (r.status === 'fulfilled') expect(r.value).toMatchObject({ outcome: 'applied', run: { pages: 1 } });
+      else expect(r.reason).toBeInstanceOf(StoreUnavailableError);
+    }
+    expect(both.some((r) => r.status === 'fulfilled')).toBe(true);
+    expect((await live(user)).size).toBe(2);
+    expect(await store.reconcilePage(user, [item(`${p}-c`)], { page: { ...first, number: 2, final: true } }, new Date())).toMatchObject({
+      outcome: 'applied',
+      run: { pages: 2, committed: true },
+    });
   });
 
   it('is a whole reconcile in one final page 1, deleting what it does not list', async () => {

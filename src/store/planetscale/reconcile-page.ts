@@ -6,6 +6,7 @@ import { vpsColumns } from '../shared/columns';
 import { planReconcile } from '../shared/reconcile-plan';
 import { appliedPage, isRefusal, judgePage, runAfter, withSweep } from '../shared/reconcile-run';
 import type { ReconcilePageResult } from '../types';
+import { isDuplicateKey } from './errors';
 import { upsertPlan } from './reconcile-writes';
 
 const { stored } = vpsColumns(vps);
@@ -32,6 +33,16 @@ const notListed = (runId: string) =>
  * page adds a locking read of the VPS no page listed and their delete.
  */
 export async function planetscaleReconcilePage(db: PlanetScaleDatabase, request: PageRequest, now: Date): Promise<ReconcilePageResult> {
+  try {
+    return await applyPage(db, request, now);
+  } catch (err) {
+    // Two first pages of one run at once: the one that lost the insert of the run reads it now.
+    if (request.page.number === 1 && isDuplicateKey(err)) return applyPage(db, request, now);
+    throw err;
+  }
+}
+
+async function applyPage(db: PlanetScaleDatabase, request: PageRequest, now: Date): Promise<ReconcilePageResult> {
   const { userId, items, version, page } = request;
   const ids = items.map((i) => i.external_id);
   return db.transaction(async (tx) => {
