@@ -1,6 +1,6 @@
 import { createApp } from './app';
 import type { Bindings } from './config';
-import { purgeExpiredIdempotencyKeys, purgeExpiredWebhookIds } from './maintenance';
+import { purgeExpiredIdempotencyKeys, purgeExpiredReconciles, purgeExpiredWebhookIds } from './maintenance';
 
 const app = createApp();
 
@@ -9,5 +9,6 @@ export default {
   async scheduled(_controller, env, ctx) {
     ctx.waitUntil(purgeExpiredIdempotencyKeys(env));
     ctx.waitUntil(purgeExpiredWebhookIds(env));
+    ctx.waitUntil(purgeExpiredReconciles(env));
   },
 } satisfies ExportedHandler<Bindings>;

@@ -17,3 +17,11 @@ export async function purgeExpiredWebhookIds(env: Bindings, now = new Date()): P
   log.info('purged expired webhook ids', { task: 'purge-webhook-ids', purged });
   return purged;
 }
+
+/** Cron (wrangler.jsonc triggers): drops paged reconciles an hour after their last page, deleting no VPS. */
+export async function purgeExpiredReconciles(env: Bindings, now = new Date()): Promise<number> {
+  const database = required(configOf(env).database, { refusing: 'the scheduled purge' });
+  const purged = await storesFor(database).vps.purgeExpiredReconciles(now);
+  log.info('purged expired reconcile runs', { task: 'purge-reconcile-runs', purged });
+  return purged;
+}

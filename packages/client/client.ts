@@ -6,6 +6,7 @@ import { DEFAULT_RETRY, sleep, type RetryPolicy } from './backoff.js';
 import { globalFetch, type FetchLike } from './fetch.js';
 import { createBody, deleteBody, reconcileBody, updateBody, type RequestBody } from './request-body.js';
 import { vpsReads, type VpsReads } from './reads.js';
+import { checkPages, reconcilePages, sumPages } from './reconcile-pages.js';
 import { deleteResult, reconcileResult, syncResult } from './result.js';
 import { signerFor } from './sign.js';
 import { send, type RetryEvent, type Transport } from './transport.js';
@@ -60,7 +61,13 @@ export interface VpsSyncClient extends VpsReads {
   updateStatus(ref: VpsRef, status: VpsStatus, options?: WriteOptions): Promise<SyncResult>;
   /** Deletes a VPS; `applied: false` when it was already deleted. */
   deleteVps(ref: VpsRef, options?: WriteOptions): Promise<DeleteResult>;
-  /** Makes the panel's VPS of a user match the main site's complete list of them. */
+  /**
+   * Makes the panel's VPS of a user match the main site's complete list of them. A list longer
+   * than one request (200 VPS) is sent as the pages of one paged reconcile, in order: each page's
+   * creates and updates apply as it arrives, the deletes only with the last page. If a page
+   * fails for good the call throws and nothing is deleted; calling again with the same
+   * `idempotencyKey` (within the hour) resumes the run.
+   */
   reconcile(input: ReconcileInput, options?: CallOptions): Promise<ReconcileResult>;
 }
 
@@ -82,7 +89,14 @@ export function createVpsSyncClient(options: VpsSyncClientOptions): VpsSyncClien
     updateVps,
     updateStatus: (ref, status, opts) => updateVps(ref, { status }, opts),
     deleteVps: async (ref, opts) => deleteResult(await call(deleteBody(ref, opts?.version), opts)),
-    reconcile: async (input, opts) => reconcileResult(await call(reconcileBody(input), opts)),
+    reconcile: async (input, opts) => {
+      const pages = await reconcilePages(input, opts?.idempotencyKey);
+      if (!pages) return reconcileResult(await call(reconcileBody(input), opts));
+      if (validate) checkPages(input, pages, (page) => checkRequest(page.body, page.problems, page.idempotencyKey));
+      const results = [];
+      for (const page of pages) results.push(reconcileResult(await send(transport, page.body, page.idempotencyKey, opts?.signal)));
+      return sumPages(results);
+    },
     ...vpsReads(transport, validate),
   };
 }

@@ -112,6 +112,8 @@ export interface ReconcileResult {
   counts: ReconcileCounts;
   /** VPS the panel did not touch, and why (a reason a newer server adds comes through as a string). */
   skipped: { externalId: string; reason: ReconcileSkipReason | (string & {}) }[];
+  /** A list longer than one request (200 VPS) only: how many pages it was sent in. */
+  pages?: number;
 }
 
 /** The panel's record of a VPS, as the main site's reads answer it: deleted ones included. */

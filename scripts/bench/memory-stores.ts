@@ -40,6 +40,12 @@ export function memoryStores(): Stores {
       async reconcile() {
         return { counts: { created: 0, updated: 0, deleted: 0, unchanged: 0, skipped: 0, untracked: 0 }, skipped: [] };
       },
+      async reconcilePage() {
+        return { outcome: 'not_found' };
+      },
+      async purgeExpiredReconciles() {
+        return 0;
+      },
       async ping() {},
     },
     idempotency: {

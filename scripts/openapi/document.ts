@@ -12,7 +12,9 @@ import {
   IDEMPOTENCY_KEY_PATTERN,
   LIST_LIMIT,
   MAX_SIGNATURES,
+  MAX_RECONCILE_ITEMS,
   MAX_SYNC_BODY_BYTES,
+  RECONCILE_RUN_TTL_MS,
   reconcileRequest,
   SIGNATURE_TOLERANCE_SECONDS,
   syncRequest,
@@ -194,6 +196,7 @@ export function buildOpenApiDocument(): JsonSchema {
         post: {
           operationId: 'sync',
           summary: 'The main site pushes a VPS lifecycle event: create, update, delete or reconcile',
+          description: `A reconcile lists at most ${MAX_RECONCILE_ITEMS} VPS per request. A longer list is sent in pages 1..N under one client-chosen \`page.reconcile_id\`, in order, each with the same user_id and version: each page applies its creates and updates when it arrives (atomically), and only the page marked \`final\` deletes the user's VPS no page listed (older than the version), atomically, closing the run. A run with no page for ${RECONCILE_RUN_TTL_MS / 60_000} minutes is abandoned and deletes nothing. The last page applied may be sent again (a retry) and is applied again harmlessly. Each page's answer counts that page; the run's totals are their sum.`,
           security: [{ ApiKey: [], WebhookSignature: [] }, { ApiKey: [] }],
           parameters: [
             ...signatureHeaders,
@@ -214,7 +217,7 @@ export function buildOpenApiDocument(): JsonSchema {
           responses: {
             '200': json(
               { oneOf: [ref('SyncResult'), ref('ReconcileResult')] },
-              'Update, delete or reconcile done (applied: true); or an event that changed nothing (applied: false; outcome replayed, stale or already_deleted).',
+              'Update, delete or reconcile (or one reconcile page) done (applied: true); or an event that changed nothing (applied: false; outcome replayed, stale or already_deleted).',
             ),
             '201': json(ref('SyncResult'), 'VPS created.'),
             '400': error('Validation failed (errors names every field), malformed JSON, empty or non-object body, unknown action, bad Idempotency-Key.'),
@@ -224,12 +227,15 @@ export function buildOpenApiDocument(): JsonSchema {
               ),
               headers: { 'WWW-Authenticate': { schema: { type: 'string' } } },
             },
-            '404': error('No such VPS.'),
+            '404': error('No such VPS (`not_found`), or a reconcile page after the first for a reconcile_id with no run (`reconcile_not_found`).'),
             '405': error('Method not allowed (Allow: POST).'),
-            '409': error('external_id already used with different data, or a request with this Idempotency-Key is still running (Retry-After).'),
+            '409': error(
+              'external_id already used with different data (`external_id_conflict`); a request with this Idempotency-Key still running (`idempotency_key_in_use`, Retry-After); a reconcile page that is not the next of its run (`reconcile_page_out_of_order`) or arrives after its final page (`reconcile_closed`).',
+            ),
+            '410': error('A reconcile page for a run abandoned after an hour without a page (`reconcile_expired`): it deleted nothing, and this page changed nothing.'),
             '413': error(`Body over ${MAX_SYNC_BODY_BYTES} bytes.`),
             '415': error('Content-Type is not application/json.'),
-            '422': error('Idempotency-Key reused with a different body.'),
+            '422': error('Idempotency-Key reused with a different body (`idempotency_key_reused`), or a reconcile page whose user_id or version differs from its first page (`reconcile_mismatch`).'),
             ...rateLimited,
             ...commonErrors,
           },

@@ -62,6 +62,7 @@ export function renderApiReference(doc: Json): string {
   for (const [path, operations] of Object.entries(paths)) {
     for (const [method, op] of Object.entries(operations)) {
       out.push(`### ${method.toUpperCase()} \`${path}\``, '', String(op.summary), '');
+      if (op.description) out.push(String(op.description), '');
       // Each requirement is a set of schemes used together; the requirements are alternatives.
       const security = (op.security as Json[] | undefined)?.map((s) => Object.keys(s).join(' + ')).filter(Boolean);
       out.push(`Auth: ${security?.length ? security.join(', or ') : 'none'}`, '');

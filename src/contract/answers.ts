@@ -6,7 +6,7 @@ import * as z from 'zod/mini';
 import { ERROR_CODE_LIST } from './error-codes.js';
 import { BOUNDS, VERSION } from './fields.js';
 import { RECONCILE_SKIP_REASONS, SYNC_OUTCOMES } from './outcomes.js';
-import { externalId, hypervisor, userId, vpsId, vpsStatus } from './vps.js';
+import { externalId, hypervisor, reconcilePage, userId, vpsId, vpsStatus } from './vps.js';
 
 const timestamp = z.iso.datetime();
 const count = z.int().check(z.gte(0));
@@ -52,6 +52,21 @@ export const reconcileResult = z.strictObject({
     untracked: count,
   }),
   skipped: z.array(z.strictObject({ external_id: externalId, reason: z.enum(RECONCILE_SKIP_REASONS) })),
+  /**
+   * Paged reconciles only: the page this answer is for. `counts` and `skipped` are this page's
+   * (deletes only on the final page): a run's totals are the sum over its pages.
+   */
+  page: z.optional(
+    z.strictObject({
+      reconcile_id: reconcilePage.shape.reconcile_id,
+      number: reconcilePage.shape.number,
+      final: z.boolean(),
+      /** The final page was applied: the run's deletes are done. */
+      committed: z.boolean(),
+      /** An open run is dropped, deleting nothing, if its next page has not arrived by then. */
+      expires_at: timestamp,
+    }),
+  ),
 });
 
 export const vpsList = z.strictObject({

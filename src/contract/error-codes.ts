@@ -23,9 +23,29 @@ export const ERROR_CODES = {
   method_not_allowed: { status: 405, description: 'The path exists but not with this method; `Allow` lists the one that does.' },
   external_id_conflict: { status: 409, description: 'A create named an external_id that already belongs to a VPS with different data.' },
   idempotency_key_in_use: { status: 409, description: 'A request with this Idempotency-Key is still running; retry after Retry-After seconds.' },
+  reconcile_not_found: {
+    status: 404,
+    description: 'A reconcile page after the first names a reconcile_id with no run: page 1 was never applied, or the run expired and was dropped. Nothing was changed; start again with a new reconcile_id.',
+  },
+  reconcile_page_out_of_order: {
+    status: 409,
+    description: 'A reconcile page is neither the next page of its run nor a repeat of the last one applied; the message says which page comes next. Nothing was changed.',
+  },
+  reconcile_closed: {
+    status: 409,
+    description: "The reconcile run's final page was already applied (its deletes are done); a page sent after it changes nothing. Use a new reconcile_id for a new reconcile.",
+  },
+  reconcile_expired: {
+    status: 410,
+    description: 'No page of this reconcile run arrived for an hour: it was abandoned, deleting nothing, and this page changed nothing. Start again with a new reconcile_id.',
+  },
   payload_too_large: { status: 413, description: 'The body exceeds the documented limit (64 KiB on sync).' },
   unsupported_media_type: { status: 415, description: 'The body is not sent as application/json.' },
   idempotency_key_reused: { status: 422, description: 'The Idempotency-Key was already used with a different body; use a new key.' },
+  reconcile_mismatch: {
+    status: 422,
+    description: "A reconcile page's user_id or list version differs from the first page of its run (every page carries the same ones). Nothing was changed.",
+  },
   rate_limited: {
     status: 429,
     description: 'Too many requests: per API key on sync, per user on the panel\'s reads. Retry after Retry-After seconds.',

@@ -43,6 +43,15 @@ export const VERSION = { min: 1, max: Number.MAX_SAFE_INTEGER } as const;
 /** Largest `vps` list one reconcile request may carry (it must also fit the 64 KiB body). */
 export const MAX_RECONCILE_ITEMS = 200;
 
+/**
+ * A paged reconcile (the `page` object): at most this many pages of MAX_RECONCILE_ITEMS, so a
+ * run lists at most 100,000 VPS.
+ */
+export const MAX_RECONCILE_PAGES = 500;
+
+/** An open paged reconcile is dropped (deleting nothing) this long after its last page; a committed one is remembered as long. */
+export const RECONCILE_RUN_TTL_MS = 60 * 60 * 1000;
+
 /** GET /api/vps page size. */
 export const LIST_LIMIT = { default: 50, max: 100 } as const;
 

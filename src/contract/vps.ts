@@ -4,7 +4,7 @@
  * with these schemas and nothing else. zod/mini keeps the Worker bundle small.
  */
 import * as z from 'zod/mini';
-import { BOUNDS, EXTERNAL_ID, HYPERVISORS, LIST_LIMIT, MAX_LENGTH, MAX_RECONCILE_ITEMS, VERSION, VPS_STATUSES } from './fields.js';
+import { BOUNDS, EXTERNAL_ID, HYPERVISORS, LIST_LIMIT, MAX_LENGTH, MAX_RECONCILE_ITEMS, MAX_RECONCILE_PAGES, VERSION, VPS_STATUSES } from './fields.js';
 
 const boundedInt = ({ min, max }: { min: number; max: number }) => {
   const range = `must be an integer between ${min} and ${max}`;
@@ -115,17 +115,41 @@ export const reconcileItem = z.strictObject({
   version: z.optional(version),
 });
 
-export const reconcileRequest = z.strictObject({
-  action: z.literal('reconcile'),
-  user_id: userId,
-  dry_run: z._default(z.boolean(), false),
-  /** The main site's stamp of this list (same scale as the VPS versions): VPS written since are kept. */
-  version: z.optional(version),
-  vps: z.array(reconcileItem).check(
-    z.maxLength(MAX_RECONCILE_ITEMS, `must list at most ${MAX_RECONCILE_ITEMS} VPS per request`),
-    z.refine((items) => new Set(items.map((i) => i.external_id)).size === items.length, 'lists an external_id twice'),
+/**
+ * One page of a reconcile too large for one request. Pages 1..N of a `reconcile_id` arrive in
+ * order; each applies its creates and updates, and only the `final` one deletes what no page
+ * listed. The id is the client's (a UUID fits), in the external_id alphabet: every listed VPS
+ * is recorded under it until the run ends.
+ */
+export const reconcilePage = z.strictObject({
+  reconcile_id: z.string().check(
+    z.minLength(1, 'must not be empty'),
+    z.maxLength(EXTERNAL_ID.maxLength, `must be at most ${EXTERNAL_ID.maxLength} characters`),
+    z.regex(EXTERNAL_ID.pattern, 'must be visible ASCII characters only'),
   ),
+  number: boundedInt({ min: 1, max: MAX_RECONCILE_PAGES }),
+  /** The last page: its write also deletes the user's VPS that no page listed. */
+  final: z._default(z.boolean(), false),
 });
+
+export const reconcileRequest = z
+  .strictObject({
+    action: z.literal('reconcile'),
+    user_id: userId,
+    dry_run: z._default(z.boolean(), false),
+    /** The main site's stamp of this list (same scale as the VPS versions): VPS written since are kept. */
+    version: z.optional(version),
+    vps: z.array(reconcileItem).check(
+      z.maxLength(MAX_RECONCILE_ITEMS, `must list at most ${MAX_RECONCILE_ITEMS} VPS per request`),
+      z.refine((items) => new Set(items.map((i) => i.external_id)).size === items.length, 'lists an external_id twice'),
+    ),
+    /** Absent: the request is the whole list (one page). */
+    page: z.optional(reconcilePage),
+  })
+  .check(
+    // A dry run writes nothing, so it has no run to record pages in.
+    z.refine((r) => !(r.dry_run && r.page), { message: 'a paged reconcile cannot be a dry run', path: ['dry_run'] }),
+  );
 
 export const syncRequest = z.discriminatedUnion('action', [
   z.strictObject({ action: z.literal('create'), vps: vpsCreate }),
@@ -140,6 +164,7 @@ export type VpsPatch = Omit<VpsUpdate, 'id' | 'external_id' | 'version'>;
 export type VpsRef = { id: number } | { external_id: string };
 export type ReconcileItem = z.output<typeof reconcileItem>;
 export type ReconcileRequest = z.output<typeof reconcileRequest>;
+export type ReconcilePage = z.output<typeof reconcilePage>;
 export type SyncRequest = z.output<typeof syncRequest>;
 
 /** A listing filter: one value, or several separated by commas (`status=running,stopped`). */

@@ -10,6 +10,7 @@ import {
   mediumtext,
   mysqlEnum,
   mysqlTable,
+  primaryKey,
   smallint,
   uniqueIndex,
   varchar,
@@ -94,4 +95,35 @@ export const webhookIds = mysqlTable(
     expires_at: datetime('expires_at', { mode: 'date', fsp: 3 }).notNull(),
   },
   (t) => [index('webhook_ids_expires_idx').on(t.expires_at)],
+);
+
+/** Open while its pages arrive; committed once the final page has applied the deletes. */
+const RECONCILE_RUN_STATES = ['open', 'committed'] as const;
+
+/** Paged reconciles (one row per reconcile_id): open while pages arrive, committed by the final page. */
+export const reconcileRuns = mysqlTable(
+  'reconcile_runs',
+  {
+    id: binaryVarchar('id', { length: EXTERNAL_ID.maxLength }).primaryKey(),
+    user_id: int('user_id', { unsigned: true }).notNull(),
+    /** The list's version, the same on every page; null when the pages carry none. */
+    version: bigint('version', { mode: 'number', unsigned: true }),
+    /** Pages applied so far (1..N, in order). */
+    pages: smallint('pages', { unsigned: true }).notNull(),
+    state: mysqlEnum('state', RECONCILE_RUN_STATES).notNull(),
+    created_at: datetime('created_at', { mode: 'date', fsp: 3 }).notNull(),
+    /** An hour after the last page: an open run is abandoned then, deleting nothing. */
+    expires_at: datetime('expires_at', { mode: 'date', fsp: 3 }).notNull(),
+  },
+  (t) => [index('reconcile_runs_expires_idx').on(t.expires_at)],
+);
+
+/** The external_ids a paged reconcile's pages listed so far: its final page deletes the user's VPS not among them. */
+export const reconcileListedIds = mysqlTable(
+  'reconcile_listed_ids',
+  {
+    run_id: binaryVarchar('run_id', { length: EXTERNAL_ID.maxLength }).notNull(),
+    external_id: binaryVarchar('external_id', { length: EXTERNAL_ID.maxLength }).notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.run_id, t.external_id] })],
 );

@@ -1,5 +1,5 @@
 import { sql } from 'drizzle-orm';
-import { check, index, integer, sqliteTable, text, uniqueIndex } from 'drizzle-orm/sqlite-core';
+import { check, index, integer, primaryKey, sqliteTable, text, uniqueIndex } from 'drizzle-orm/sqlite-core';
 import { IDEMPOTENCY_STATES } from '../contract/idempotency';
 import { BOUNDS, EXTERNAL_ID, HYPERVISORS, MAX_LENGTH, VPS_STATUSES } from '../contract/fields';
 
@@ -75,4 +75,35 @@ export const webhookIds = sqliteTable(
     expires_at: integer('expires_at', { mode: 'timestamp_ms' }).notNull(),
   },
   (t) => [index('webhook_ids_expires_idx').on(t.expires_at)],
+);
+
+/** Open while its pages arrive; committed once the final page has applied the deletes. */
+const RECONCILE_RUN_STATES = ['open', 'committed'] as const;
+
+/** Paged reconciles (one row per reconcile_id): open while pages arrive, committed by the final page. */
+export const reconcileRuns = sqliteTable(
+  'reconcile_runs',
+  {
+    id: text('id').primaryKey(),
+    user_id: integer('user_id').notNull(),
+    /** The list's version, the same on every page; null when the pages carry none. */
+    version: integer('version'),
+    /** Pages applied so far (1..N, in order). */
+    pages: integer('pages').notNull(),
+    state: text('state', { enum: RECONCILE_RUN_STATES }).notNull(),
+    created_at: integer('created_at', { mode: 'timestamp_ms' }).notNull(),
+    /** An hour after the last page: an open run is abandoned then, deleting nothing. */
+    expires_at: integer('expires_at', { mode: 'timestamp_ms' }).notNull(),
+  },
+  (t) => [index('reconcile_runs_expires_idx').on(t.expires_at)],
+);
+
+/** The external_ids a paged reconcile's pages listed so far: its final page deletes the user's VPS not among them. */
+export const reconcileListedIds = sqliteTable(
+  'reconcile_listed_ids',
+  {
+    run_id: text('run_id').notNull(),
+    external_id: text('external_id').notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.run_id, t.external_id] })],
 );

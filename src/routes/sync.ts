@@ -8,6 +8,7 @@ import { idempotency } from '../middleware/idempotency';
 import { jsonBody } from '../middleware/json-body';
 import { rateLimit } from '../middleware/rate-limit';
 import { signature } from '../middleware/signature';
+import { reconcilePage } from './reconcile-page';
 import type { Vps } from '../store/types';
 
 const refOf = (vps: { id?: number; external_id?: string }): VpsRef =>
@@ -89,7 +90,12 @@ export const syncRoutes = new Hono<AppEnv>()
           return synced(c, 'delete', result.outcome, result.vps, command.vps.version);
         }
         case 'reconcile': {
-          const { user_id, vps, dry_run, version } = command;
+          const { user_id, vps, dry_run, version, page } = command;
+          if (page) {
+            const answer = await reconcilePage(store, { ...command, page });
+            audit(c, { action: 'reconcile', user_id, version: version ?? null, page, counts: answer.counts, skipped: answer.skipped.length });
+            return c.json(answer, 200);
+          }
           const result = await store.reconcile(user_id, vps, { dryRun: dry_run, version });
           audit(c, { action: 'reconcile', user_id, dry_run, version: version ?? null, counts: result.counts, skipped: result.skipped.length });
           const message = dry_run ? 'Dry run: nothing was changed' : 'VPS reconciled';

@@ -2,6 +2,7 @@ import type {
   Hypervisor,
   ReconcileCounts,
   ReconcileItem,
+  ReconcilePage,
   ReconcileSkipReason,
   SyncOutcome,
   VpsCreate,
@@ -75,6 +76,19 @@ export interface ReconcileResult {
   skipped: { external_id: string; reason: ReconcileSkipReason }[];
 }
 
+/** Why a page of a paged reconcile was not applied (nothing of it was). */
+export type ReconcileRunRefusal =
+  | { outcome: 'not_found' }
+  | { outcome: 'expired' }
+  | { outcome: 'closed' }
+  | { outcome: 'out_of_order'; next: number }
+  | { outcome: 'mismatch'; field: 'user_id' | 'version' };
+
+/** What a page of a paged reconcile did: its own result, and its run's state after it. */
+export type ReconcilePageResult =
+  | { outcome: 'applied'; result: ReconcileResult; run: { pages: number; committed: boolean; expires_at: Date } }
+  | ReconcileRunRefusal;
+
 /**
  * Where VPS live. The handlers depend on this alone; one implementation per database
  * (store/d1/, store/planetscale/), both held to test/worker/store-contract.test.ts.
@@ -107,6 +121,14 @@ export interface VpsStore {
    * `version`: the list's own stamp; VPS written at least that recently are not deleted.
    */
   reconcile(userId: number, items: ReconcileItem[], options: { dryRun: boolean; version?: number }): Promise<ReconcileResult>;
+  /**
+   * One page of a reconcile too large for one request, atomically: its creates and updates, its
+   * external_ids recorded in the run; on the final page also the deletes of the user's VPS no
+   * page listed (older than `version`), closing the run. A refused page changes nothing.
+   */
+  reconcilePage(userId: number, items: ReconcileItem[], options: { version?: number; page: ReconcilePage }, now: Date): Promise<ReconcilePageResult>;
+  /** Drops paged reconciles expired at `now` and their listed external_ids (deleting no VPS); returns how many runs. */
+  purgeExpiredReconciles(now: Date): Promise<number>;
   /** One trivial query of the VPS table (readiness): throws when the database or the table cannot answer. */
   ping(): Promise<void>;
 }

@@ -106,7 +106,7 @@ describe.skipIf(unavailable !== null)(`a stock MariaDB: root only through the so
         'SELECT table_name AS name FROM information_schema.tables WHERE table_schema = ? ORDER BY table_name',
         [database],
       );
-      expect(tables.map((row) => String(row['name'])).sort()).toEqual(['__drizzle_migrations', 'idempotency_keys', 'vps', 'webhook_ids']);
+      expect(tables.map((row) => String(row['name'])).sort()).toEqual(['__drizzle_migrations', 'idempotency_keys', 'reconcile_listed_ids', 'reconcile_runs', 'vps', 'webhook_ids']);
     } finally {
       await admin.end();
     }

@@ -13,10 +13,11 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
  * hono, jose (HMAC and, since SSO tokens, JWKS: asymmetric keys and the remote key set), the
  * served OpenAPI document (about 4 KiB) and our code the rest. zod's JSON Schema code is not in
  * it: the document is generated ahead. The budget rose from 80 to 92 KiB with JWKS support
- * (about 6 KiB) and the signed sync channel, rate limits and access log (about 5 KiB); the way
- * down to 64 KiB (one dialect per build, no pg-core) is the performance work still open.
+ * (about 6 KiB), the signed sync channel, rate limits and access log (about 5 KiB), then to 96 KiB
+ * with paged reconcile (about 4 KiB: its stores and route, and 0.9 KiB of OpenAPI document); the
+ * way down to 64 KiB (one dialect per build, no pg-core) is the performance work still open.
  */
-const BUDGET_GZIP_BYTES = 92 * 1024;
+const BUDGET_GZIP_BYTES = 96 * 1024;
 
 const root = resolve(import.meta.dirname, '../..');
 let outdir: string;

@@ -1,5 +1,4 @@
-import { and, desc, eq, inArray, isNull, lt, or, sql, type SQL } from 'drizzle-orm';
-import type { BatchItem } from 'drizzle-orm/batch';
+import { and, desc, eq, inArray, isNull, lt, or, sql } from 'drizzle-orm';
 import { drizzle } from 'drizzle-orm/d1';
 import type { ReconcileItem, VpsCreate, VpsPatch, VpsRef } from '../../contract';
 import { vps } from '../../db/schema.sqlite';
@@ -7,34 +6,17 @@ import { vpsColumns } from '../shared/columns';
 import { existingCreateOutcome, missedDeleteOutcome, missedUpdateOutcome, newRow, type StoredVps } from '../shared/outcomes';
 import { pageOf } from '../shared/page';
 import { planReconcile, settleReconcile } from '../shared/reconcile-plan';
+import { d1PurgeExpiredReconciles, d1ReconcilePage } from './reconcile-page';
+import { appliedWrites, planStatements } from './reconcile-writes';
 import type { CreateResult, DeleteResult, ListOptions, ListPage, ReconcileResult, UpdateResult, VpsStore } from '../types';
 import { translateD1Errors } from './errors';
 import { d1MainSiteReads } from './main-site-read';
 
 const { visible, stored } = vpsColumns(vps);
 
-/** D1 binds at most 100 parameters per statement: multi-row writes go in chunks. */
-const MAX_PARAMS = 100;
-const chunk = <T>(items: T[], size: number) =>
-  Array.from({ length: Math.ceil(items.length / size) }, (_, i) => items.slice(i * size, (i + 1) * size));
-
 const byRef = (ref: VpsRef) => ('id' in ref ? eq(vps.id, ref.id) : eq(vps.external_id, ref.external_id));
 /** Writes carrying a version apply only over an older one. */
 const olderThan = (version?: number) => (version === undefined ? undefined : lt(vps.version, version));
-
-const DESCRIBED = ['name', 'status', 'cpu', 'ram', 'disk', 'os', 'hypervisor'] as const;
-/** The row exactly as a reconcile's plan read it: any write since (even in the same millisecond) breaks the match. */
-const unchangedSince = (row: StoredVps): SQL =>
-  and(
-    eq(vps.id, row.id),
-    isNull(vps.deleted_at),
-    eq(vps.user_id, row.user_id),
-    eq(vps.version, row.version),
-    eq(vps.updated_at, row.updated_at),
-    ...DESCRIBED.map((f) => eq(vps[f], row[f])),
-  )!;
-/** Bound parameters of one unchangedSince() guard. */
-const GUARD_PARAMS = 5 + DESCRIBED.length;
 
 /**
  * The embedded store: Drizzle over a D1 binding. Writes are single guarded statements with
@@ -126,32 +108,13 @@ export function d1Store(binding: D1Database): VpsStore {
       const plan = planReconcile(userId, items, rows, version);
       if (dryRun) return plan.result;
 
-      const now = new Date();
-      const creates = await Promise.all(plan.creates.map((c) => newRow(c, now)));
-      const returning = { external_id: vps.external_id };
-      const statements: BatchItem<'sqlite'>[] = [];
-      const kinds: ('created' | 'updated' | 'deleted')[] = [];
-      const rowsPerInsert = creates.length ? Math.floor(MAX_PARAMS / Object.keys(creates[0]!).length) : 1;
-      for (const part of chunk(creates, rowsPerInsert)) {
-        statements.push(db.insert(vps).values(part).onConflictDoNothing({ target: vps.external_id }).returning(returning));
-        kinds.push('created');
-      }
-      for (const { row, patch, version } of plan.updates) {
-        statements.push(db.update(vps).set({ ...patch, version, updated_at: now }).where(unchangedSince(row)).returning(returning));
-        kinds.push('updated');
-      }
-      for (const part of chunk(plan.deletes, Math.floor((MAX_PARAMS - 2) / GUARD_PARAMS))) {
-        statements.push(db.update(vps).set({ deleted_at: now, updated_at: now }).where(or(...part.map(unchangedSince))).returning(returning));
-        kinds.push('deleted');
-      }
+      const { statements, kinds } = await planStatements(db, plan, new Date());
       const [first, ...rest] = statements;
       const results = first ? ((await db.batch([first, ...rest])) as { external_id: string | null }[][]) : [];
-
-      const applied = { created: new Set<string>(), updated: new Set<string>(), deleted: new Set<string>() };
-      results.forEach((changed, i) => {
-        for (const { external_id } of changed) if (external_id) applied[kinds[i]!].add(external_id);
-      });
-      return settleReconcile(plan, applied);
+      return settleReconcile(plan, appliedWrites(results, kinds));
     },
+
+    reconcilePage: (userId, items, options, now) => d1ReconcilePage(db, { userId, items, ...options }, now),
+    purgeExpiredReconciles: (now) => d1PurgeExpiredReconciles(db, now),
   });
 }

@@ -1,5 +1,5 @@
 import type { Client } from '@planetscale/database';
-import { and, desc, eq, inArray, isNull, lt, or, sql } from 'drizzle-orm';
+import { and, desc, eq, inArray, isNull, lt, or } from 'drizzle-orm';
 import { drizzle } from 'drizzle-orm/planetscale-serverless';
 import type { ReconcileItem, VpsCreate, VpsPatch, VpsRef } from '../../contract';
 import { vps } from '../../db/schema.mysql';
@@ -7,6 +7,8 @@ import { vpsColumns } from '../shared/columns';
 import { existingCreateOutcome, missedDeleteOutcome, missedUpdateOutcome, newRow, toVps, type StoredVps } from '../shared/outcomes';
 import { pageOf } from '../shared/page';
 import { planReconcile } from '../shared/reconcile-plan';
+import { planetscalePurgeExpiredReconciles, planetscaleReconcilePage } from './reconcile-page';
+import { upsertPlan } from './reconcile-writes';
 import type { CreateResult, DeleteResult, ListOptions, ListPage, ReconcileResult, UpdateResult, VpsStore } from '../types';
 import { isDuplicateKey, translateDriverErrors } from './errors';
 import { planetscaleMainSiteReads } from './main-site-read';
@@ -112,30 +114,7 @@ export function planetscaleStore(client: Client): VpsStore {
         const rows = await tx.select(stored).from(vps).where(mine).for('update');
         const plan = planReconcile(userId, items, rows, version);
         const now = new Date();
-        const upserts = [
-          ...(await Promise.all(plan.creates.map((c) => newRow(c, now)))),
-          // Existing rows keep their owner, creation time and fingerprint: the upsert below
-          // only rewrites the described columns of the rows it finds by external_id.
-          ...plan.updates.map(({ row, patch, version }) => ({ ...row, ...patch, version, updated_at: now })),
-        ];
-        if (upserts.length) {
-          await tx
-            .insert(vps)
-            .values(upserts)
-            .onDuplicateKeyUpdate({
-              set: {
-                name: sql`values(${vps.name})`,
-                status: sql`values(${vps.status})`,
-                cpu: sql`values(${vps.cpu})`,
-                ram: sql`values(${vps.ram})`,
-                disk: sql`values(${vps.disk})`,
-                os: sql`values(${vps.os})`,
-                hypervisor: sql`values(${vps.hypervisor})`,
-                version: sql`values(${vps.version})`,
-                updated_at: sql`values(${vps.updated_at})`,
-              },
-            });
-        }
+        await upsertPlan(tx, plan, now);
         if (plan.deletes.length) {
           await tx
             .update(vps)
@@ -145,5 +124,8 @@ export function planetscaleStore(client: Client): VpsStore {
         return plan.result;
       });
     },
+
+    reconcilePage: (userId, items, options, now) => planetscaleReconcilePage(db, { userId, items, ...options }, now),
+    purgeExpiredReconciles: (now) => planetscalePurgeExpiredReconciles(db, now),
   });
 }

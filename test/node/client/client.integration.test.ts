@@ -143,4 +143,16 @@ describe('sync client against the Worker', () => {
       ['new', 2],
     ]);
   });
+
+  it('reconciles a list longer than one request in pages, deleting only with the last page', async () => {
+    const client = panel();
+    await client.createVps(order(108, 'paged-old'));
+    const items = Array.from({ length: 250 }, (_, i) => order(108, `paged-${i}`)).map(({ userId: _, ...item }) => item);
+
+    const done = await client.reconcile({ userId: 108, vps: items, version: 1_000 });
+    expect(done).toEqual({ dryRun: false, counts: { created: 250, updated: 0, deleted: 1, unchanged: 0, skipped: 0, untracked: 0 }, skipped: [], pages: 2 });
+    const again = await client.reconcile({ userId: 108, vps: items, version: 2_000 });
+    expect(again.counts).toEqual({ created: 0, updated: 0, deleted: 0, unchanged: 250, skipped: 0, untracked: 0 });
+    expect(await listVps(workerUrl, 108)).toHaveLength(100);
+  });
 });

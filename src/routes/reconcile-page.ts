@@ -1,0 +1,55 @@
+import { RECONCILE_RUN_TTL_MS, type ReconcileRequest } from '../contract';
+import { ApiError } from '../errors';
+import type { ReconcilePageResult, ReconcileRunRefusal, VpsStore } from '../store/types';
+
+type PagedRequest = ReconcileRequest & { page: NonNullable<ReconcileRequest['page']> };
+
+const TTL_MINUTES = RECONCILE_RUN_TTL_MS / 60_000;
+
+/** The error answer of a page its run does not accept: nothing of the page was applied. */
+function refusal(refused: ReconcileRunRefusal, { page }: PagedRequest): ApiError {
+  const run = `reconcile "${page.reconcile_id}"`;
+  switch (refused.outcome) {
+    case 'not_found':
+      return new ApiError('reconcile_not_found', `No ${run} is open: page 1 was never applied, or the run expired; start again with a new reconcile_id`, {
+        errors: [{ field: 'page.reconcile_id', message: 'no such reconcile run' }],
+      });
+    case 'expired':
+      return new ApiError('reconcile_expired', `${run} got no page for ${TTL_MINUTES} minutes and was abandoned, deleting nothing; start again with a new reconcile_id`, {
+        errors: [{ field: 'page.reconcile_id', message: 'expired' }],
+      });
+    case 'closed':
+      return new ApiError('reconcile_closed', `${run} is already committed: its final page was applied`, {
+        errors: [{ field: 'page.reconcile_id', message: 'already committed' }],
+      });
+    case 'out_of_order':
+      return new ApiError('reconcile_page_out_of_order', `${run} expects page ${refused.next} next (or page ${refused.next - 1} again), not page ${page.number}`, {
+        errors: [{ field: 'page.number', message: `must be ${refused.next}` }],
+      });
+    case 'mismatch':
+      return new ApiError('reconcile_mismatch', `${run} was started with another ${refused.field}; every page carries the first page's`, {
+        errors: [{ field: refused.field, message: 'differs from the first page of this reconcile' }],
+      });
+  }
+}
+
+/**
+ * One page of a paged reconcile (a request with `page`): applied by the store, or refused with
+ * the code that says why. Returns the answer body.
+ */
+export async function reconcilePage(store: VpsStore, command: PagedRequest) {
+  const { user_id, vps, version, page } = command;
+  const done: ReconcilePageResult = await store.reconcilePage(user_id, vps, { version, page }, new Date());
+  if (done.outcome !== 'applied') throw refusal(done, command);
+  const { result, run } = done;
+  const message = run.committed
+    ? 'VPS reconciled'
+    : `Page ${page.number} applied; VPS no page lists are deleted only when the final page arrives`;
+  return {
+    status: 'success' as const,
+    message,
+    dry_run: false,
+    ...result,
+    page: { reconcile_id: page.reconcile_id, number: page.number, final: page.final, committed: run.committed, expires_at: run.expires_at.toISOString() },
+  };
+}
