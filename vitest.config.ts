@@ -27,9 +27,12 @@ export default defineConfig(async () => {
             setupFiles: ['test/worker/setup.ts'],
             // The local JWKS endpoint of test/worker/jwks.test.ts.
             globalSetup: ['test/jwks/global-setup.ts'],
-            // One workerd for all files instead of one per file (about 2.5 s each). The files share
-            // its D1 database as they share MySQL under test:mysql: each test owns its users (freshUser).
+            // Files share a workerd (and its D1 database) instead of one per file (about 2.5 s each), as
+            // they share MySQL under test:mysql: each test owns its users (freshUser).
             isolate: false,
+            // Up to three workerds, next to the node files: most of a run waits on other processes
+            // (workerd, wrangler, tsc, npm, python), so the two cores stay busy instead of taking turns.
+            maxWorkers: 3,
             onConsoleLog: quietInfoLines,
           },
         },
@@ -40,6 +43,7 @@ export default defineConfig(async () => {
             include: ['test/node/**/*.test.ts'],
             // They drive other processes (workerd, tsc, npm, python, curl): give a busy machine time.
             testTimeout: 30_000,
+            maxWorkers: 3,
             // Builds packages/*/dist (packed by the pack tests) and starts the one local Worker most suites share.
             globalSetup: ['test/node/global-setup.ts'],
           },
@@ -53,6 +57,7 @@ export default defineConfig(async () => {
             globalSetup: ['test/browser/global-setup.ts'],
             // After the other projects, so Chromium, Vite and another Worker do not compete with their timed tests.
             sequence: { groupOrder: 1 },
+            maxWorkers: 1,
             testTimeout: 60_000,
             hookTimeout: 180_000,
           },

@@ -23,6 +23,7 @@ const buildPackages = () =>
  *     examples/curl              users 501-503 (no external ids)
  *     client/pack                user 601, external id packed-order-1
  *     panel/pack                 user 602
+ *     rate-limit-dev             users 900000-989999 (random: a burst is retried in the next minute)
  *   The docs' examples (dev secrets, a fresh database per document) and the harness's own test
  *   start their own instance.
  */

@@ -1,7 +1,6 @@
 import { resolve } from 'node:path';
 import { unstable_readConfig } from 'wrangler';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startLocalWorker, type LocalWorker } from './local-worker.ts';
+import { describe, expect, inject, it } from 'vitest';
 import { panelToken } from './panel.ts';
 
 /**
@@ -15,11 +14,9 @@ interface Limiter {
 const limiters = unstable_readConfig({ config: resolve(import.meta.dirname, '../../wrangler.jsonc') }).ratelimits as Limiter[];
 const limitOf = (name: string) => limiters.find((r) => r.name === name)?.simple.limit;
 
-let worker: LocalWorker;
-beforeAll(async () => {
-  worker = await startLocalWorker();
-}, 60_000);
-afterAll(() => worker?.stop());
+// The node project's shared local Worker (test/node/global-setup.ts): the read limiter counts per
+// user, and this suite's users (900000 and up) are its own.
+const worker = { url: inject('workerUrl') };
 
 const minute = () => Math.floor(Date.now() / 60_000);
 
