@@ -7,6 +7,7 @@
 import * as z from 'zod/mini';
 import { vps } from './answers.js';
 import { BOUNDS, LIST_LIMIT } from './fields.js';
+import { cursorParam } from './cursor.js';
 import { externalId } from './vps.js';
 
 /** A path segment or query value that must be a whole number in `bounds`: digits only, no sign or exponent. */
@@ -36,7 +37,7 @@ export const syncReadByExternalIdQuery = z.strictObject({ external_id: externalI
  */
 export const syncReadListQuery = z.strictObject({
   limit: z._default(integerText({ min: 1, max: LIST_LIMIT.max }), LIST_LIMIT.default),
-  cursor: z.optional(z.string().check(z.regex(/^[A-Za-z0-9_-]{1,32}$/, 'is not a cursor from a previous page'))),
+  cursor: z.optional(cursorParam),
   include_deleted: z._default(
     z.pipe(
       z.enum(['true', 'false'], 'must be true or false'),

@@ -5,6 +5,7 @@
  */
 import * as z from 'zod/mini';
 import { BOUNDS, EXTERNAL_ID, HYPERVISORS, LIST_LIMIT, MAX_LENGTH, MAX_RECONCILE_ITEMS, MAX_RECONCILE_PAGES, VERSION, VPS_STATUSES } from './fields.js';
+import { cursorParam } from './cursor.js';
 
 const boundedInt = ({ min, max }: { min: number; max: number }) => {
   const range = `must be an integer between ${min} and ${max}`;
@@ -192,7 +193,7 @@ export const listQuery = z.strictObject({
     ),
     LIST_LIMIT.default,
   ),
-  cursor: z.optional(z.string().check(z.regex(/^[A-Za-z0-9_-]{1,32}$/, 'is not a cursor from a previous page'))),
+  cursor: z.optional(cursorParam),
   status: filterList(VPS_STATUSES),
   hypervisor: filterList(HYPERVISORS),
 });

@@ -1,12 +1,12 @@
 import { Hono, type Context } from 'hono';
 import { cors } from 'hono/cors';
-import { decodeCursor, encodeCursor, listQuery } from '../contract';
+import { encodeCursor, listQuery } from '../contract';
 import { required } from '../config';
 import type { AppEnv } from '../env';
-import { ApiError, validationError } from '../errors';
+import { ApiError } from '../errors';
 import { bearerAuth } from '../middleware/bearer-auth';
 import { rateLimit } from '../middleware/rate-limit';
-import { parseOrThrow, singleValued } from '../validation';
+import { parseParts, queryPart } from '../validation';
 
 /** The panel's frontend calls these from the browser: CORS for the configured origins only. */
 const panelCors = cors({
@@ -34,9 +34,7 @@ export const readRoutes = new Hono<AppEnv>()
   .use('/', panelCors)
   .use('/:id{[0-9]+}', panelCors)
   .get('/', bearerAuth(), perUser, async (c) => {
-    const { limit, cursor, status, hypervisor } = parseOrThrow(listQuery, singleValued(c.req.queries()));
-    const before = cursor === undefined ? undefined : decodeCursor(cursor);
-    if (before === null) throw validationError([{ field: 'cursor', message: 'is not a cursor from a previous page' }]);
+    const [{ limit, cursor: before, status, hypervisor }] = parseParts(queryPart(listQuery, c.req.queries()));
 
     const page = await c.get('store').listForUser(c.get('userId'), { limit, before, status, hypervisor });
     return c.json({ status: 'success', vps: page.items, next_cursor: page.next === null ? null : encodeCursor(page.next) });

@@ -1,6 +1,5 @@
 import { Hono } from 'hono';
 import {
-  decodeCursor,
   encodeCursor,
   MAX_SYNC_BODY_BYTES,
   syncReadByExternalIdQuery,
@@ -11,12 +10,12 @@ import {
   type VpsRef,
 } from '../contract';
 import type { AppEnv } from '../env';
-import { ApiError, validationError } from '../errors';
+import { ApiError } from '../errors';
 import { apiKeyAuth } from '../middleware/api-key';
 import { rateLimit } from '../middleware/rate-limit';
 import { signature } from '../middleware/signature';
 import type { VpsRecord, VpsStore } from '../store/types';
-import { parseOrThrow, singleValued } from '../validation';
+import { parseParts, part, queryPart } from '../validation';
 
 /**
  * Per API key, on the sync limiter, in a bucket of its own: a drift check reading many users
@@ -52,19 +51,18 @@ async function one(store: VpsStore, ref: VpsRef) {
  */
 export const syncReadRoutes = new Hono<AppEnv>()
   .get('/vps/:id', apiKeyAuth(), perKey(), signed(), async (c) => {
-    const id = parseOrThrow(syncReadVpsId, c.req.param('id'), ['id']);
-    parseOrThrow(syncReadNoQuery, singleValued(c.req.queries()));
+    const [id] = parseParts(part(syncReadVpsId, c.req.param('id'), ['id']), queryPart(syncReadNoQuery, c.req.queries()));
     return c.json(await one(c.get('store'), { id }));
   })
   .get('/vps', apiKeyAuth(), perKey(), signed(), async (c) => {
-    const { external_id } = parseOrThrow(syncReadByExternalIdQuery, singleValued(c.req.queries()));
+    const [{ external_id }] = parseParts(queryPart(syncReadByExternalIdQuery, c.req.queries()));
     return c.json(await one(c.get('store'), { external_id }));
   })
   .get('/users/:user_id/vps', apiKeyAuth(), perKey(), signed(), async (c) => {
-    const userId = parseOrThrow(syncReadUserId, c.req.param('user_id'), ['user_id']);
-    const { limit, cursor, include_deleted } = parseOrThrow(syncReadListQuery, singleValued(c.req.queries()));
-    const before = cursor === undefined ? undefined : decodeCursor(cursor);
-    if (before === null) throw validationError([{ field: 'cursor', message: 'is not a cursor from a previous page' }]);
+    const [userId, { limit, cursor: before, include_deleted }] = parseParts(
+      part(syncReadUserId, c.req.param('user_id'), ['user_id']),
+      queryPart(syncReadListQuery, c.req.queries()),
+    );
 
     // A user the panel has never seen has no VPS: an empty page, not 404 (the panel keeps no user list).
     const page = await c.get('store').listForMainSite(userId, { limit, before, includeDeleted: include_deleted });

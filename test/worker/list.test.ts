@@ -73,6 +73,16 @@ describe('GET /api/vps', () => {
       expect((await errorBody(res)).errors).toEqual([{ field: 'cursor', message: 'is not a cursor from a previous page' }]);
     }
   });
+
+  it('names every offending parameter at once: a bad value, a foreign cursor and a repeated one', async () => {
+    const res = await listAs(freshUser(), '?limit=0&cursor=zzz&status=running&status=bogus');
+    expect(res.status).toBe(400);
+    expect((await errorBody(res)).errors).toEqual([
+      { field: 'status', message: 'must be given once (list values with commas)' },
+      { field: 'limit', message: 'must be an integer between 1 and 100' },
+      { field: 'cursor', message: 'is not a cursor from a previous page' },
+    ]);
+  });
 });
 
 describe('GET /api/vps/:id', () => {

@@ -201,6 +201,13 @@ describe('GET /api/vps/sync/vps/{id} and ?external_id=', () => {
     ['/api/vps/sync/vps/4294967296', [{ field: 'id', message: 'must be an integer between 1 and 4294967295' }]],
     ['/api/vps/sync/vps/-1', [{ field: 'id', message: 'must be an integer between 1 and 4294967295' }]],
     ['/api/vps/sync/vps/1?verbose=1', [{ field: 'verbose', message: 'is not a known field' }]],
+    [
+      '/api/vps/sync/vps/abc?verbose=1',
+      [
+        { field: 'id', message: 'must be an integer between 1 and 4294967295' },
+        { field: 'verbose', message: 'is not a known field' },
+      ],
+    ],
     ['/api/vps/sync/vps', [{ field: 'external_id', message: 'is required' }]],
     ['/api/vps/sync/vps?external_id=', [{ field: 'external_id', message: 'must not be empty' }]],
     ['/api/vps/sync/vps?external_id=a%20b', [{ field: 'external_id', message: 'must be visible ASCII characters only' }]],
@@ -262,6 +269,22 @@ describe('GET /api/vps/sync/users/{user_id}/vps', () => {
     ['5/vps?include_deleted=yes', [{ field: 'include_deleted', message: 'must be true or false' }]],
     ['5/vps?status=running', [{ field: 'status', message: 'is not a known field' }]],
     ['5/vps?limit=1&limit=2', [{ field: 'limit', message: 'must be given once (list values with commas)' }]],
+    // Every problem at once, whichever part of the request it is in.
+    [
+      '5/vps?include_deleted=yes&limit=1&limit=2',
+      [
+        { field: 'limit', message: 'must be given once (list values with commas)' },
+        { field: 'include_deleted', message: 'must be true or false' },
+      ],
+    ],
+    [
+      'x/vps?limit=0&cursor=zzz',
+      [
+        { field: 'user_id', message: 'must be an integer between 1 and 4294967295' },
+        { field: 'limit', message: 'must be an integer between 1 and 100' },
+        { field: 'cursor', message: 'is not a cursor from a previous page' },
+      ],
+    ],
   ])('refuses users/%s with 400 validation_failed', async (path, errors) => {
     await expectError(await read(`/api/vps/sync/users/${path}`), 400, 'validation_failed', errors, 'Validation failed');
   });
