@@ -38,7 +38,7 @@ export function memoryStores(): Stores {
         return { items: page(userId, limit).map((v) => ({ ...v, deleted_at: null })), next: null };
       },
       async reconcile() {
-        return { counts: { created: 0, updated: 0, deleted: 0, unchanged: 0, skipped: 0, untracked: 0 }, skipped: [] };
+        return { counts: { created: 0, updated: 0, deleted: 0, unchanged: 0, skipped: 0, untracked: 0 }, skipped: [], changes: [] };
       },
       async reconcilePage() {
         return { outcome: 'not_found' };

@@ -35,7 +35,8 @@ function refusal(refused: ReconcileRunRefusal, { page }: PagedRequest): ApiError
 
 /**
  * One page of a paged reconcile (a request with `page`): applied by the store, or refused with
- * the code that says why. Returns the answer body.
+ * the code that says why. Returns the store's result (its changes are for the audit trail) and
+ * the answer body.
  */
 export async function reconcilePage(store: VpsStore, command: PagedRequest) {
   const { user_id, vps, version, page } = command;
@@ -45,11 +46,13 @@ export async function reconcilePage(store: VpsStore, command: PagedRequest) {
   const message = run.committed
     ? 'VPS reconciled'
     : `Page ${page.number} applied; VPS no page lists are deleted only when the final page arrives`;
-  return {
+  const answer = {
     status: 'success' as const,
     message,
     dry_run: false,
-    ...result,
+    counts: result.counts,
+    skipped: result.skipped,
     page: { reconcile_id: page.reconcile_id, number: page.number, final: page.final, committed: run.committed, expires_at: run.expires_at.toISOString() },
   };
+  return { result, answer };
 }

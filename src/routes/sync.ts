@@ -1,5 +1,5 @@
 import { Hono, type Context } from 'hono';
-import { MAX_SYNC_BODY_BYTES, OUTCOMES, syncRequest, type SyncOutcome, type SyncRequest, type VpsRef } from '../contract';
+import { MAX_SYNC_BODY_BYTES, OUTCOMES, syncRequest, type ReconcilePage, type SyncOutcome, type SyncRequest, type VpsRef } from '../contract';
 import type { AppEnv } from '../env';
 import { ApiError } from '../errors';
 import { log, type LogFields } from '../log';
@@ -9,7 +9,7 @@ import { jsonBody } from '../middleware/json-body';
 import { rateLimit } from '../middleware/rate-limit';
 import { signature } from '../middleware/signature';
 import { reconcilePage } from './reconcile-page';
-import type { Vps } from '../store/types';
+import type { ReconcileChange, ReconcileResult, Vps } from '../store/types';
 
 const refOf = (vps: { id?: number; external_id?: string }): VpsRef =>
   vps.id !== undefined ? { id: vps.id } : { external_id: vps.external_id! };
@@ -20,12 +20,13 @@ const notFound = (ref: VpsRef) =>
   new ApiError('not_found', `${describeRef(ref)} not found`, { errors: [{ field: refField(ref), message: 'no such VPS' }] });
 
 /**
- * The audit trail: one line per sync command the store carried out (applied or not), saying
- * what changed and who asked: which API key (current or previous) and whether it was signed.
+ * The audit trail: one line per sync command the store carried out (applied or not) and per
+ * change a reconcile applied, saying what changed and who asked: which API key (current or
+ * previous) and whether it was signed. A reconcile's summary goes under its own `msg`.
  */
-function audit(c: Context<AppEnv>, fields: LogFields): void {
+function audit(c: Context<AppEnv>, fields: LogFields, msg: 'vps sync' | 'vps reconcile' = 'vps sync'): void {
   const signed = c.get('signature');
-  log.info('vps sync', {
+  log.info(msg, {
     request_id: c.get('requestId'),
     ...fields,
     api_key: c.get('apiKey'),
@@ -50,6 +51,26 @@ function synced(c: Context<AppEnv>, action: SyncRequest['action'], outcome: Sync
     version: full?.version ?? sentVersion ?? null,
   });
   return c.json({ status: 'success', ...OUTCOMES[outcome], outcome, vps }, outcome === 'created' ? 201 : 200);
+}
+
+const CHANGE_OUTCOMES = { create: 'created', update: 'updated', delete: 'deleted' } as const satisfies Record<ReconcileChange['action'], SyncOutcome>;
+
+/**
+ * A reconcile's audit lines: one per change it applied, in the shape of a create, update or
+ * delete line plus `via: "reconcile"` (and the page of a paged run), then its summary with the
+ * counts. Up to one line per listed VPS (200 a request): Workers Logs takes that.
+ */
+function reconciled(
+  c: Context<AppEnv>,
+  { changes, counts, skipped }: ReconcileResult,
+  summary: { user_id: number; version: number | null; dry_run?: boolean; page?: ReconcilePage },
+): void {
+  const { user_id, page } = summary;
+  for (const { action, id, external_id, version } of changes) {
+    const outcome = CHANGE_OUTCOMES[action];
+    audit(c, { action, outcome, applied: OUTCOMES[outcome].applied, vps_id: id, external_id, user_id, version, via: 'reconcile', ...(page ? { page } : {}) });
+  }
+  audit(c, { action: 'reconcile', ...summary, counts, skipped: skipped.length }, 'vps reconcile');
 }
 
 /** POST /api/vps/sync: the main site pushes VPS lifecycle events (server to server, X-API-Key). */
@@ -92,14 +113,16 @@ export const syncRoutes = new Hono<AppEnv>()
         case 'reconcile': {
           const { user_id, vps, dry_run, version, page } = command;
           if (page) {
-            const answer = await reconcilePage(store, { ...command, page });
-            audit(c, { action: 'reconcile', user_id, version: version ?? null, page, counts: answer.counts, skipped: answer.skipped.length });
+            const { result, answer } = await reconcilePage(store, { ...command, page });
+            reconciled(c, result, { user_id, version: version ?? null, page });
             return c.json(answer, 200);
           }
           const result = await store.reconcile(user_id, vps, { dryRun: dry_run, version });
-          audit(c, { action: 'reconcile', user_id, dry_run, version: version ?? null, counts: result.counts, skipped: result.skipped.length });
+          reconciled(c, result, { user_id, dry_run, version: version ?? null });
           const message = dry_run ? 'Dry run: nothing was changed' : 'VPS reconciled';
-          return c.json({ status: 'success', message, dry_run, ...result }, 200);
+          // The changes are for the audit lines only: the answer has the counts and the skipped.
+          const { counts, skipped } = result;
+          return c.json({ status: 'success', message, dry_run, counts, skipped }, 200);
         }
       }
     },

@@ -71,9 +71,22 @@ export interface MainSiteListOptions {
   includeDeleted: boolean;
 }
 
+/** A write a reconcile applied: the VPS as that write left it. */
+export interface ReconcileChange {
+  action: 'create' | 'update' | 'delete';
+  id: number;
+  external_id: string;
+  version: number;
+}
+
 export interface ReconcileResult {
   counts: ReconcileCounts;
   skipped: { external_id: string; reason: ReconcileSkipReason }[];
+  /**
+   * The writes it applied, one per create, update and delete its counts count (none on a dry
+   * run): for the audit trail, not for the answer.
+   */
+  changes: ReconcileChange[];
 }
 
 /** Why a page of a paged reconcile was not applied (nothing of it was). */

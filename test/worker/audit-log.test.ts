@@ -1,7 +1,13 @@
 import { afterEach, beforeEach, describe, expect, it, vi, type MockInstance } from 'vitest';
 import { TEST_BINDINGS, TEST_PREVIOUS_SIGNING_SECRET, TEST_SIGNING_SECRET } from '../bindings';
 import { signatureHeaders } from '../signing';
-import { callWith, freshUser, syncRequest, tokenFor, validVps } from './helpers';
+import { env } from 'cloudflare:workers';
+import { createExecutionContext, waitOnExecutionContext } from 'cloudflare:test';
+import { createApp } from '../../src/app';
+import { storesFor } from '../../src/store/select';
+import { assertDocumented } from './conformance';
+import { BASE, callWith, createVps, freshUser, syncRequest, tokenFor, validVps } from './helpers';
+import { configuredDatabase, storeWithWriteBetweenReadAndWrite } from './round-trips';
 
 /** Every line the Worker wrote to the console during a test, parsed (each must be one JSON object). */
 let spies: MockInstance[] = [];
@@ -72,12 +78,15 @@ describe('the audit trail of sync', () => {
     expect(linesOf(deleted).find((l) => l.msg === 'vps sync')).toMatchObject({ action: 'delete', outcome: 'deleted', applied: true, vps_id: vps.id, version: 7, api_key: 'current', signed: false });
   });
 
-  it('writes one line per reconcile with its counts', async () => {
+  it('writes a summary line per reconcile with its counts', async () => {
     const user = freshUser();
     const res = await syncAs({ action: 'reconcile', user_id: user, vps: [{ ...validVps(user, { external_id: `rec-${crypto.randomUUID()}` }), user_id: undefined }] });
     expect(res.status).toBe(200);
-    expect(linesOf(res).filter((l) => l.msg === 'vps sync')).toEqual([
-      expect.objectContaining({
+    expect(linesOf(res).filter((l) => l.msg === 'vps reconcile')).toEqual([
+      {
+        level: 'info',
+        msg: 'vps reconcile',
+        request_id: res.headers.get('X-Request-Id'),
         action: 'reconcile',
         user_id: user,
         dry_run: false,
@@ -86,7 +95,7 @@ describe('the audit trail of sync', () => {
         skipped: 0,
         api_key: 'current',
         signed: false,
-      }),
+      },
     ]);
   });
 
@@ -94,6 +103,158 @@ describe('the audit trail of sync', () => {
     const res = await syncAs({ action: 'update', vps: { id: 999_999_999, status: 'running' } });
     expect(res.status).toBe(404);
     expect(linesOf(res).map((l) => l.msg)).toEqual(['request']);
+  });
+});
+
+describe('the audit trail of reconcile', () => {
+  const changeLines = (res: Response) => linesOf(res).filter((l) => l.msg === 'vps sync');
+  const summaryOf = (res: Response) => linesOf(res).find((l) => l.msg === 'vps reconcile');
+  /** Its change lines agree with its counts: one line per created, updated and deleted VPS. */
+  function expectLinesMatchCounts(res: Response) {
+    const counts = summaryOf(res)!.counts as Record<string, number>;
+    const of = (action: string) => changeLines(res).filter((l) => l.action === action).length;
+    expect({ created: of('create'), updated: of('update'), deleted: of('delete') }).toEqual({ created: counts.created, updated: counts.updated, deleted: counts.deleted });
+  }
+  const item = (user: number, external_id: string, overrides: Record<string, unknown> = {}) => ({ ...validVps(user, { external_id, ...overrides }), user_id: undefined });
+  const idsOf = async (user: number) => {
+    const res = await callWith({}, '/api/vps?limit=100', { headers: { Authorization: `Bearer ${await tokenFor(user)}` } });
+    const { vps } = await res.json<{ vps: { id: number; external_id: string }[] }>();
+    return new Map(vps.map((v) => [v.external_id, v.id]));
+  };
+
+  it('writes one line per change it applied, as a create, update or delete line, and none for unchanged or skipped VPS', async () => {
+    const user = freshUser();
+    const p = `ra-${crypto.randomUUID()}`;
+    const gone = await createVps(user, { external_id: `${p}-gone`, version: 1 });
+    for (const e of ['upd1', 'upd2', 'same']) await createVps(user, { external_id: `${p}-${e}`, version: 1 });
+    await createVps(user, { external_id: `${p}-stale`, version: 5 });
+    await createVps(freshUser(), { external_id: `${p}-theirs` });
+
+    const res = await syncAs(
+      {
+        action: 'reconcile',
+        user_id: user,
+        version: 10,
+        vps: [
+          ...['new1', 'new2', 'new3'].map((e) => item(user, `${p}-${e}`, { version: 10 })),
+          item(user, `${p}-upd1`, { name: 'renamed', version: 10 }),
+          item(user, `${p}-upd2`, { status: 'running', version: 10 }),
+          item(user, `${p}-same`, { version: 1 }),
+          item(user, `${p}-stale`, { name: 'older', version: 3 }),
+          item(user, `${p}-theirs`),
+        ],
+      },
+      { key: PREVIOUS_KEY, signWith: TEST_SIGNING_SECRET },
+    );
+    expect(res.status).toBe(200);
+    // The changes are for the log: the answer keeps its documented shape.
+    expect(Object.keys(await res.json())).toEqual(['status', 'message', 'dry_run', 'counts', 'skipped']);
+
+    const ids = await idsOf(user);
+    const line = (action: string, outcome: string, external_id: string, vps_id: number | undefined, version: number) => ({
+      level: 'info',
+      msg: 'vps sync',
+      request_id: res.headers.get('X-Request-Id'),
+      action,
+      outcome,
+      applied: true,
+      vps_id,
+      external_id,
+      user_id: user,
+      version,
+      via: 'reconcile',
+      api_key: 'previous',
+      signed: true,
+      signing_secret: 'current',
+    });
+    expect(changeLines(res)).toEqual([
+      line('create', 'created', `${p}-new1`, ids.get(`${p}-new1`), 10),
+      line('create', 'created', `${p}-new2`, ids.get(`${p}-new2`), 10),
+      line('create', 'created', `${p}-new3`, ids.get(`${p}-new3`), 10),
+      line('update', 'updated', `${p}-upd1`, ids.get(`${p}-upd1`), 10),
+      line('update', 'updated', `${p}-upd2`, ids.get(`${p}-upd2`), 10),
+      line('delete', 'deleted', `${p}-gone`, gone.id, 1),
+    ]);
+    expect(summaryOf(res)).toMatchObject({
+      action: 'reconcile',
+      user_id: user,
+      dry_run: false,
+      version: 10,
+      counts: { created: 3, updated: 2, deleted: 1, unchanged: 1, skipped: 2, untracked: 0 },
+      skipped: 2,
+      api_key: 'previous',
+      signed: true,
+    });
+    expectLinesMatchCounts(res);
+  });
+
+  it('writes the lines of each page of a paged reconcile with its page, the deletes only at the final page', async () => {
+    const user = freshUser();
+    const p = `rp-${crypto.randomUUID()}`;
+    const old = await createVps(user, { external_id: `${p}-old`, version: 1 });
+    const keep = await createVps(user, { external_id: `${p}-keep`, version: 1 });
+    const run = { reconcile_id: `${p}-run`, number: 1, final: false };
+    const send = (vps: unknown[], page: typeof run) => syncAs({ action: 'reconcile', user_id: user, version: 10, vps, page });
+
+    const first = await send([item(user, `${p}-new1`, { version: 10 }), item(user, `${p}-new2`, { version: 10 })], run);
+    expect(first.status).toBe(200);
+    const last = await send([item(user, `${p}-keep`, { name: 'renamed', version: 10 }), item(user, `${p}-new3`, { version: 10 })], { ...run, number: 2, final: true });
+    expect(last.status).toBe(200);
+
+    const ids = await idsOf(user);
+    const change = (action: string, external_id: string, vps_id: number | undefined, version: number, page: typeof run) =>
+      expect.objectContaining({ action, outcome: `${action}d`, applied: true, vps_id, external_id, user_id: user, version, via: 'reconcile', page });
+    expect(changeLines(first)).toEqual([change('create', `${p}-new1`, ids.get(`${p}-new1`), 10, run), change('create', `${p}-new2`, ids.get(`${p}-new2`), 10, run)]);
+    const final = { ...run, number: 2, final: true };
+    expect(changeLines(last)).toEqual([
+      change('create', `${p}-new3`, ids.get(`${p}-new3`), 10, final),
+      change('update', `${p}-keep`, keep.id, 10, final),
+      change('delete', `${p}-old`, old.id, 1, final),
+    ]);
+    expect(summaryOf(first)).toMatchObject({ action: 'reconcile', page: run, counts: { created: 2, deleted: 0 } });
+    expect(summaryOf(last)).toMatchObject({ action: 'reconcile', page: final, counts: { created: 1, updated: 1, deleted: 1 } });
+    for (const res of [first, last]) expectLinesMatchCounts(res);
+  });
+
+  it('writes no change line for a dry run, only its summary', async () => {
+    const user = freshUser();
+    const p = `rd-${crypto.randomUUID()}`;
+    await createVps(user, { external_id: `${p}-gone` });
+    await createVps(user, { external_id: `${p}-upd` });
+    const res = await syncAs({ action: 'reconcile', user_id: user, dry_run: true, vps: [item(user, `${p}-new`), item(user, `${p}-upd`, { name: 'renamed' })] });
+    expect(res.status).toBe(200);
+    expect(changeLines(res)).toEqual([]);
+    expect(summaryOf(res)).toMatchObject({ dry_run: true, counts: { created: 1, updated: 1, deleted: 1 } });
+  });
+
+  it('writes no line for a change that lost to a concurrent newer write', async () => {
+    const user = freshUser();
+    const p = `rr-${crypto.randomUUID()}`;
+    const kept = await createVps(user, { external_id: `${p}-kept`, version: 10 });
+    const { kind } = configuredDatabase();
+    const database = storesFor(configuredDatabase());
+    // A newer update of the VPS the reconcile plans to update, landing between its read and its write.
+    const { store: racing, settled } = storeWithWriteBetweenReadAndWrite(() => database.vps.update({ id: kept.id }, { name: 'concurrent' }, 100));
+    const app = createApp({ stores: () => ({ ...database, vps: racing }) });
+    const body = { action: 'reconcile', user_id: user, vps: [item(user, `${p}-kept`, { name: 'from-reconcile', version: 20 }), item(user, `${p}-new`, { version: 20 })] };
+    const ctx = createExecutionContext();
+    const res = await app.fetch(new Request(`${BASE}/api/vps/sync`, syncRequest(body)), env, ctx);
+    await waitOnExecutionContext(ctx);
+    await assertDocumented('POST', `${BASE}/api/vps/sync`, res);
+    expect(res.status).toBe(200);
+    expect((await settled()).outcome).toBe('updated');
+
+    const actions = changeLines(res).map((l) => `${l.action} ${l.external_id}`);
+    if (kind === 'd1') {
+      // No locking read on D1: the concurrent update lands first and wins; the reconcile's update is no change.
+      expect(actions).toEqual([`create ${p}-new`]);
+      expect(summaryOf(res)).toMatchObject({ counts: { created: 1, updated: 0, skipped: 1 }, skipped: 1 });
+    } else {
+      // PlanetScale's locking read makes the concurrent update wait: the reconcile's update applied first.
+      expect(actions).toEqual([`create ${p}-new`, `update ${p}-kept`]);
+      expect(summaryOf(res)).toMatchObject({ counts: { created: 1, updated: 1, skipped: 0 } });
+    }
+    expectLinesMatchCounts(res);
   });
 });
 

@@ -218,9 +218,17 @@ describe('store.reconcile', () => {
 
     reset();
     const result = await store.reconcile(user, items, { dryRun: false });
-    // D1: a read and one atomic batch. PlanetScale: BEGIN, a locking read, one upsert, one delete, COMMIT.
-    expect(roundTrips()).toBe(kind === 'd1' ? 2 : 5);
-    expect(result).toEqual(dry);
+    // D1: a read and one atomic batch. PlanetScale: BEGIN, a locking read, one upsert, a read
+    // back of the created ids, one delete, COMMIT.
+    expect(roundTrips()).toBe(kind === 'd1' ? 2 : 6);
+    expect(dry.changes).toEqual([]);
+    expect({ counts: result.counts, skipped: result.skipped }).toEqual({ counts: dry.counts, skipped: dry.skipped });
+    const listed = new Map((await store.listForUser(user, { limit: 100 })).items.map((v) => [v.external_id, v]));
+    // One change per counted write, each the VPS as the write left it.
+    const changed = (action: string) => result.changes.filter((c) => c.action === action);
+    expect([changed('create').length, changed('update').length, changed('delete').length]).toEqual([30, 10, 10]);
+    for (const c of [...changed('create'), ...changed('update')]) expect(listed.get(c.external_id)).toMatchObject({ id: c.id, version: c.version });
+    expect(changed('delete').map((c) => c.external_id).sort()).toEqual(Array.from({ length: 10 }, (_, i) => `${prefix}-${i}`).sort());
     expect((await store.listForUser(user, { limit: 100 })).items).toHaveLength(50);
   });
 
@@ -258,6 +266,14 @@ describe('store.reconcile', () => {
     expect(result.counts.deleted + (skipped.has(`${prefix}-dropped`) ? 1 : 0)).toBe(1);
     expect(result.counts.created + (skipped.has(fresh) ? 1 : 0)).toBe(1);
     expect(live.has(`${prefix}-dropped`)).toBe(result.counts.deleted === 0);
+    // Its changes are exactly the counted writes: none for a write that lost the race.
+    expect(result.changes.map((c) => `${c.action} ${c.external_id}`).sort()).toEqual(
+      [
+        ...(result.counts.created ? [`create ${fresh}`] : []),
+        ...(result.counts.deleted ? [`delete ${prefix}-dropped`] : []),
+        ...(result.counts.updated ? [`update ${prefix}-kept`] : []),
+      ].sort(),
+    );
 
     if (kind === 'd1') {
       // No locking read on D1: the concurrent writes land first and win.

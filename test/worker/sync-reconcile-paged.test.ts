@@ -266,8 +266,9 @@ describe('paged reconcile round trips', () => {
     await store.reconcile(user, Array.from({ length: 100 }, (_, i) => item(`${p}-gone-${i}`)), { dryRun: false });
     reset();
     expect(await counted.reconcilePage(user, items, { page: run }, new Date())).toMatchObject({ outcome: 'applied' });
-    // D1: one read batch, one write batch. PlanetScale: BEGIN, run, rows, upsert, listed ids, run, COMMIT.
-    expect(roundTrips()).toBe(kind === 'd1' ? 2 : 7);
+    // D1: one read batch, one write batch. PlanetScale: BEGIN, run, rows, upsert, the created ids
+    // read back (for the audit lines), listed ids, run, COMMIT.
+    expect(roundTrips()).toBe(kind === 'd1' ? 2 : 8);
     reset();
     const changed = items.slice(0, 100).map((v) => ({ ...v, status: 'running' as const }));
     expect(await counted.reconcilePage(user, changed, { page: { ...run, number: 2, final: true } }, new Date())).toMatchObject({

@@ -8,7 +8,7 @@ import { planReconcile, settleReconcile } from '../shared/reconcile-plan';
 import { appliedPage, isRefusal, judgePage, runAfter, withSweep } from '../shared/reconcile-run';
 import { someCause } from '../shared/unavailable';
 import type { ReconcilePageResult } from '../types';
-import { appliedWrites, planStatements } from './reconcile-writes';
+import { appliedWrites, changedRow, planStatements, type ChangedRow } from './reconcile-writes';
 
 const { stored } = vpsColumns(vps);
 
@@ -85,7 +85,7 @@ export async function d1ReconcilePage(db: DrizzleD1Database, request: PageReques
           .where(
             and(eq(vps.user_id, userId), isNull(vps.deleted_at), isNotNull(vps.external_id), notListed(page.reconcile_id), version === undefined ? undefined : lt(vps.version, version)),
           )
-          .returning({ external_id: vps.external_id }),
+          .returning(changedRow),
         db
           .select({ external_id: vps.external_id })
           .from(vps)
@@ -106,11 +106,11 @@ export async function d1ReconcilePage(db: DrizzleD1Database, request: PageReques
   }
 
   const first = runWrites.length + 1;
-  const writeResults = results.slice(first, first + writes.length) as { external_id: string | null }[][];
+  const writeResults = results.slice(first, first + writes.length) as ChangedRow[][];
   let result = settleReconcile(plan, appliedWrites(writeResults, kinds));
   if (page.final) {
-    const [deleted, kept] = results.slice(first + writes.length) as { external_id: string | null }[][];
-    result = withSweep(result, deleted!.length, kept!);
+    const [deleted, kept] = results.slice(first + writes.length) as [ChangedRow[], { external_id: string | null }[]];
+    result = withSweep(result, deleted, kept);
   }
   return appliedPage(result, page, now);
 }

@@ -3,7 +3,7 @@ import type { BatchItem } from 'drizzle-orm/batch';
 import type { DrizzleD1Database } from 'drizzle-orm/d1';
 import { vps } from '../../db/schema.sqlite';
 import { newRow, type StoredVps } from '../shared/outcomes';
-import type { AppliedWrites, ReconcilePlan } from '../shared/reconcile-plan';
+import type { AppliedRow, AppliedWrites, ReconcilePlan } from '../shared/reconcile-plan';
 
 /** D1 binds at most 100 parameters per statement: multi-row writes go in chunks. */
 const MAX_PARAMS = 100;
@@ -26,13 +26,17 @@ const GUARD_PARAMS = 5 + DESCRIBED.length;
 
 type WriteKind = keyof AppliedWrites;
 
+/** What each write of a reconcile returns: the row as it left it. */
+export const changedRow = { id: vps.id, external_id: vps.external_id, version: vps.version };
+export type ChangedRow = { id: number; external_id: string | null; version: number };
+
 /**
  * A reconcile plan as batch statements, each guarded by the state the plan was made from, each
- * returning the external_ids it changed; `kinds[i]` says what statement i writes.
+ * returning the rows it changed (id, external_id, version); `kinds[i]` says what statement i writes.
  */
 export async function planStatements(db: DrizzleD1Database, plan: ReconcilePlan, now: Date) {
   const creates = await Promise.all(plan.creates.map((c) => newRow(c, now)));
-  const returning = { external_id: vps.external_id };
+  const returning = changedRow;
   const statements: BatchItem<'sqlite'>[] = [];
   const kinds: WriteKind[] = [];
   const rowsPerInsert = creates.length ? Math.floor(MAX_PARAMS / Object.keys(creates[0]!).length) : 1;
@@ -52,10 +56,10 @@ export async function planStatements(db: DrizzleD1Database, plan: ReconcilePlan,
 }
 
 /** What the statements of planStatements() changed, from their RETURNING rows. */
-export function appliedWrites(results: { external_id: string | null }[][], kinds: WriteKind[]) {
-  const applied = { created: new Set<string>(), updated: new Set<string>(), deleted: new Set<string>() };
+export function appliedWrites(results: ChangedRow[][], kinds: WriteKind[]): AppliedWrites {
+  const applied = { created: new Map<string, AppliedRow>(), updated: new Map<string, AppliedRow>(), deleted: new Map<string, AppliedRow>() };
   results.forEach((changed, i) => {
-    for (const { external_id } of changed) if (external_id) applied[kinds[i]!].add(external_id);
+    for (const { id, external_id, version } of changed) if (external_id) applied[kinds[i]!].set(external_id, { id, version });
   });
   return applied;
 }

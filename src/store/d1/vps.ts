@@ -7,7 +7,7 @@ import { existingCreateOutcome, missedDeleteOutcome, missedUpdateOutcome, newRow
 import { pageOf } from '../shared/page';
 import { planReconcile, settleReconcile } from '../shared/reconcile-plan';
 import { d1PurgeExpiredReconciles, d1ReconcilePage } from './reconcile-page';
-import { appliedWrites, planStatements } from './reconcile-writes';
+import { appliedWrites, planStatements, type ChangedRow } from './reconcile-writes';
 import type { CreateResult, DeleteResult, ListOptions, ListPage, ReconcileResult, UpdateResult, VpsStore } from '../types';
 import { translateD1Errors } from './errors';
 import { d1MainSiteReads } from './main-site-read';
@@ -110,7 +110,7 @@ export function d1Store(binding: D1Database): VpsStore {
 
       const { statements, kinds } = await planStatements(db, plan, new Date());
       const [first, ...rest] = statements;
-      const results = first ? ((await db.batch([first, ...rest])) as { external_id: string | null }[][]) : [];
+      const results = first ? ((await db.batch([first, ...rest])) as ChangedRow[][]) : [];
       return settleReconcile(plan, appliedWrites(results, kinds));
     },
 

@@ -3,11 +3,11 @@ import type { PlanetScaleDatabase } from 'drizzle-orm/planetscale-serverless';
 import type { ReconcileItem, ReconcilePage } from '../../contract';
 import { reconcileListedIds as listed, reconcileRuns as runs, vps } from '../../db/schema.mysql';
 import { vpsColumns } from '../shared/columns';
-import { planReconcile } from '../shared/reconcile-plan';
+import { planReconcile, settleReconcile } from '../shared/reconcile-plan';
 import { appliedPage, isRefusal, judgePage, runAfter, withSweep } from '../shared/reconcile-run';
 import type { ReconcilePageResult } from '../types';
 import { isDuplicateKey } from './errors';
-import { upsertPlan } from './reconcile-writes';
+import { appliedPlan, upsertPlan } from './reconcile-writes';
 
 const { stored } = vpsColumns(vps);
 
@@ -29,8 +29,9 @@ const notListed = (runId: string) =>
 /**
  * One page on PlanetScale, in one transaction: the run's row is read FOR UPDATE, so pages of
  * one run apply one after the other, and the rows the page writes are locked as a single
- * reconcile's. BEGIN, run, rows, upsert, listed ids, run, COMMIT: seven round trips; the final
- * page adds a locking read of the VPS no page listed and their delete.
+ * reconcile's. BEGIN, run, rows, upsert, listed ids, run, COMMIT: seven round trips, eight when
+ * the page creates (the created ids are read back); the final page adds a locking read of the VPS
+ * no page listed and their delete.
  */
 export async function planetscaleReconcilePage(db: PlanetScaleDatabase, request: PageRequest, now: Date): Promise<ReconcilePageResult> {
   try {
@@ -60,7 +61,7 @@ async function applyPage(db: PlanetScaleDatabase, request: PageRequest, now: Dat
         .onDuplicateKeyUpdate({ set: { run_id: sql`${listed.run_id}` } });
     }
 
-    let result = plan.result;
+    let result = settleReconcile(plan, await appliedPlan(tx, plan));
     if (page.final) {
       const unlisted = await tx
         .select({ id: vps.id, external_id: vps.external_id, version: vps.version })
@@ -76,7 +77,7 @@ async function applyPage(db: PlanetScaleDatabase, request: PageRequest, now: Dat
           .set({ deleted_at: now, updated_at: now })
           .where(inArray(vps.id, part.map((r) => r.id)));
       }
-      result = withSweep(result, doomed.length, kept);
+      result = withSweep(result, doomed, kept);
     }
 
     const after = runAfter(page, now);

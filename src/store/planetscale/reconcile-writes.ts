@@ -1,8 +1,8 @@
-import { sql } from 'drizzle-orm';
+import { inArray, sql } from 'drizzle-orm';
 import type { PlanetScaleDatabase } from 'drizzle-orm/planetscale-serverless';
 import { vps } from '../../db/schema.mysql';
 import { newRow } from '../shared/outcomes';
-import type { ReconcilePlan } from '../shared/reconcile-plan';
+import type { AppliedRow, AppliedWrites, ReconcilePlan } from '../shared/reconcile-plan';
 
 /** A transaction of the PlanetScale store. */
 export type Transaction = Parameters<Parameters<PlanetScaleDatabase['transaction']>[0]>[0];
@@ -35,4 +35,23 @@ export async function upsertPlan(tx: Transaction, plan: ReconcilePlan, now: Date
         updated_at: sql`values(${vps.updated_at})`,
       },
     });
+}
+
+/**
+ * What a plan applied under its transaction's locks: all of it, as the locking read keeps every
+ * planned write true until COMMIT. The created rows' ids are read back (MySQL returns no rows
+ * from an insert): one more round trip, only when the plan creates.
+ */
+export async function appliedPlan(tx: Transaction, plan: ReconcilePlan): Promise<AppliedWrites> {
+  const createdIds = plan.creates.flatMap((c) => (c.external_id ? [c.external_id] : []));
+  const created = createdIds.length
+    ? await tx.select({ id: vps.id, external_id: vps.external_id, version: vps.version }).from(vps).where(inArray(vps.external_id, createdIds))
+    : [];
+  const byExternalId = (rows: { id: number; external_id: string | null; version: number }[]) =>
+    new Map<string, AppliedRow>(rows.flatMap(({ id, external_id, version }) => (external_id ? [[external_id, { id, version }]] : [])));
+  return {
+    created: byExternalId(created),
+    updated: byExternalId(plan.updates.map(({ row, version }) => ({ id: row.id, external_id: row.external_id, version }))),
+    deleted: byExternalId(plan.deletes),
+  };
 }

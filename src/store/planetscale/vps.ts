@@ -6,9 +6,9 @@ import { vps } from '../../db/schema.mysql';
 import { vpsColumns } from '../shared/columns';
 import { existingCreateOutcome, missedDeleteOutcome, missedUpdateOutcome, newRow, toVps, type StoredVps } from '../shared/outcomes';
 import { pageOf } from '../shared/page';
-import { planReconcile } from '../shared/reconcile-plan';
+import { planReconcile, settleReconcile } from '../shared/reconcile-plan';
 import { planetscalePurgeExpiredReconciles, planetscaleReconcilePage } from './reconcile-page';
-import { upsertPlan } from './reconcile-writes';
+import { appliedPlan, upsertPlan } from './reconcile-writes';
 import type { CreateResult, DeleteResult, ListOptions, ListPage, ReconcileResult, UpdateResult, VpsStore } from '../types';
 import { isDuplicateKey, translateDriverErrors } from './errors';
 import { planetscaleMainSiteReads } from './main-site-read';
@@ -107,8 +107,8 @@ export function planetscaleStore(client: Client): VpsStore {
       const mine = or(eq(vps.user_id, userId), ids.length ? inArray(vps.external_id, ids) : undefined);
       if (dryRun) return planReconcile(userId, items, await db.select(stored).from(vps).where(mine), version).result;
 
-      // BEGIN, a locking read, at most one upsert and one delete, COMMIT: five round trips
-      // whatever the batch size. FOR UPDATE (with the unique index's gap locks) keeps the plan
+      // BEGIN, a locking read, at most one upsert, one read back of the created ids and one
+      // delete, COMMIT: six round trips whatever the batch size. FOR UPDATE (with the unique index's gap locks) keeps the plan
       // true until COMMIT: no concurrent sync can slip a write in between.
       return db.transaction(async (tx) => {
         const rows = await tx.select(stored).from(vps).where(mine).for('update');
@@ -121,7 +121,7 @@ export function planetscaleStore(client: Client): VpsStore {
             .set({ deleted_at: now, updated_at: now })
             .where(inArray(vps.id, plan.deletes.map((r) => r.id)));
         }
-        return plan.result;
+        return settleReconcile(plan, await appliedPlan(tx, plan));
       });
     },
 

@@ -1,6 +1,6 @@
 import type { ReconcileItem, VpsCreate, VpsPatch } from '../../contract';
 import { reconcileCreate, type StoredVps } from './outcomes';
-import type { ReconcileResult } from '../types';
+import type { ReconcileChange, ReconcileResult } from '../types';
 
 const COMPARED = ['name', 'status', 'cpu', 'ram', 'disk', 'os', 'hypervisor'] as const;
 
@@ -26,7 +26,8 @@ export function planReconcile(userId: number, items: ReconcileItem[], rows: Stor
     creates: [],
     updates: [],
     deletes: [],
-    result: { counts: { created: 0, updated: 0, deleted: 0, unchanged: 0, skipped: 0, untracked: 0 }, skipped: [] },
+    // A plan has applied nothing: its result (a dry run's answer) has no changes.
+    result: { counts: { created: 0, updated: 0, deleted: 0, unchanged: 0, skipped: 0, untracked: 0 }, skipped: [], changes: [] },
   };
   const { counts, skipped } = plan.result;
   const skip = (external_id: string, reason: ReconcileResult['skipped'][number]['reason']) => {
@@ -70,33 +71,46 @@ export function planReconcile(userId: number, items: ReconcileItem[], rows: Stor
   return plan;
 }
 
-/** The external_ids each kind of planned write actually changed, as the statements reported them. */
-export interface AppliedWrites {
-  created: ReadonlySet<string>;
-  updated: ReadonlySet<string>;
-  deleted: ReadonlySet<string>;
+/** A row a write changed, as that write left it. */
+export interface AppliedRow {
+  id: number;
+  version: number;
 }
 
+/** The rows each kind of planned write actually changed, by external_id, as the statements reported them. */
+export interface AppliedWrites {
+  created: ReadonlyMap<string, AppliedRow>;
+  updated: ReadonlyMap<string, AppliedRow>;
+  deleted: ReadonlyMap<string, AppliedRow>;
+}
+
+const ACTIONS = { created: 'create', updated: 'update', deleted: 'delete' } as const;
+
 /**
- * The answer of a reconcile whose guarded statements may have missed: counts come from what
- * the statements changed, and every planned write that found its VPS changed since the plan's
- * read (a write that slipped in between) is reported as skipped, `changed_during_reconcile`.
+ * The answer of a reconcile whose guarded statements may have missed: counts and changes both
+ * come from what the statements changed (so they always agree), and every planned write that
+ * found its VPS changed since the plan's read (a write that slipped in between) is reported as
+ * skipped, `changed_during_reconcile`.
  */
 export function settleReconcile(plan: ReconcilePlan, applied: AppliedWrites): ReconcileResult {
   const counts = { ...plan.result.counts, created: 0, updated: 0, deleted: 0 };
   const skipped = [...plan.result.skipped];
-  const settle = (externalIds: (string | null | undefined)[], done: ReadonlySet<string>, kind: 'created' | 'updated' | 'deleted') => {
-    for (const id of externalIds) {
-      if (!id) continue;
-      if (done.has(id)) counts[kind]++;
-      else {
+  const changes: ReconcileChange[] = [];
+  const settle = (externalIds: (string | null | undefined)[], kind: keyof AppliedWrites) => {
+    for (const external_id of externalIds) {
+      if (!external_id) continue;
+      const row = applied[kind].get(external_id);
+      if (row) {
+        counts[kind]++;
+        changes.push({ action: ACTIONS[kind], id: row.id, external_id, version: row.version });
+      } else {
         counts.skipped++;
-        skipped.push({ external_id: id, reason: 'changed_during_reconcile' });
+        skipped.push({ external_id, reason: 'changed_during_reconcile' });
       }
     }
   };
-  settle(plan.creates.map((c) => c.external_id), applied.created, 'created');
-  settle(plan.updates.map((u) => u.row.external_id), applied.updated, 'updated');
-  settle(plan.deletes.map((r) => r.external_id), applied.deleted, 'deleted');
-  return { counts, skipped };
+  settle(plan.creates.map((c) => c.external_id), 'created');
+  settle(plan.updates.map((u) => u.row.external_id), 'updated');
+  settle(plan.deletes.map((r) => r.external_id), 'deleted');
+  return { counts, skipped, changes };
 }

@@ -50,13 +50,24 @@ export function appliedPage(result: ReconcileResult, page: ReconcilePage, now: D
 }
 
 /**
- * The final page's sweep, added to its result: `deleted` VPS no page listed were deleted;
- * `kept` are the user's other live VPS no page listed: without an external_id (untracked), or
- * written at or after the list's version (newer_than_snapshot).
+ * The final page's sweep, added to its result: `deleted` are the VPS no page listed that it
+ * deleted (as the delete left them); `kept` are the user's other live VPS no page listed: without
+ * an external_id (untracked), or written at or after the list's version (newer_than_snapshot).
  */
-export function withSweep(result: ReconcileResult, deleted: number, kept: { external_id: string | null }[]): ReconcileResult {
-  const counts = { ...result.counts, deleted: result.counts.deleted + deleted };
+export function withSweep(
+  result: ReconcileResult,
+  deleted: { id: number; external_id: string | null; version: number }[],
+  kept: { external_id: string | null }[],
+): ReconcileResult {
+  const counts = { ...result.counts };
   const skipped = [...result.skipped];
+  const changes = [...result.changes];
+  // The sweep deletes only VPS with an external_id; each one it deleted is counted and is a change.
+  for (const { id, external_id, version } of deleted) {
+    if (external_id === null) continue;
+    counts.deleted++;
+    changes.push({ action: 'delete', id, external_id, version });
+  }
   for (const { external_id } of kept) {
     if (external_id === null) counts.untracked++;
     else {
@@ -64,5 +75,5 @@ export function withSweep(result: ReconcileResult, deleted: number, kept: { exte
       skipped.push({ external_id, reason: 'newer_than_snapshot' });
     }
   }
-  return { counts, skipped };
+  return { counts, skipped, changes };
 }
