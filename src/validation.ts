@@ -1,12 +1,12 @@
-import * as z from 'zod/mini';
-import { fieldErrors, type FieldError } from './contract';
+import type * as z from 'zod/mini';
+import { parseFields, type FieldError } from './contract';
 import { validationError } from './errors';
 
 /** Parses `value` with `schema` or throws a 400 `validation_failed` naming every offending field. */
 export function parseOrThrow<S extends z.ZodMiniType>(schema: S, value: unknown, prefix: string[] = []): z.output<S> {
-  const result = z.safeParse(schema, value, { reportInput: true });
+  const result = parseFields(schema, value, prefix);
   if (result.success) return result.data;
-  throw validationError(fieldErrors(result.error.issues, prefix));
+  throw validationError(result.errors);
 }
 
 /** One part of a request (a path parameter, the query string) parsed, or what is wrong with it. */
@@ -14,8 +14,8 @@ export type Part<T> = { ok: true; value: T } | { ok: false; errors: FieldError[]
 
 /** `value` (e.g. a path parameter) parsed with `schema`; its problems named under `prefix`. */
 export function part<S extends z.ZodMiniType>(schema: S, value: unknown, prefix: string[] = []): Part<z.output<S>> {
-  const result = z.safeParse(schema, value, { reportInput: true });
-  return result.success ? { ok: true, value: result.data } : { ok: false, errors: fieldErrors(result.error.issues, prefix) };
+  const result = parseFields(schema, value, prefix);
+  return result.success ? { ok: true, value: result.data } : { ok: false, errors: result.errors };
 }
 
 /**

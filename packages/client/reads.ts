@@ -5,7 +5,7 @@
  */
 import * as z from 'zod/mini';
 import {
-  fieldErrors,
+  parseFields,
   syncReadByExternalIdQuery,
   syncReadListQuery,
   syncReadUserId,
@@ -29,8 +29,8 @@ const toRecord = ({ deleted, deleted_at, ...vps }: z.output<typeof wireRecord>):
 });
 
 function problems(schema: z.ZodMiniType, value: unknown, prefix: string[] = []): FieldError[] {
-  const result = z.safeParse(schema, value, { reportInput: true });
-  return result.success ? [] : fieldErrors(result.error.issues, prefix);
+  const result = parseFields(schema, value, prefix);
+  return result.success ? [] : result.errors;
 }
 
 function refuseIf(errors: FieldError[]): void {

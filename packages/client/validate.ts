@@ -2,8 +2,7 @@
  * Refuses locally what the Worker would refuse, with the Worker's own schemas (src/contract/),
  * so a bad input fails at once, with the same field names, instead of after a round trip.
  */
-import * as z from 'zod/mini';
-import { fieldErrors, IDEMPOTENCY_KEY_PATTERN, syncRequest } from '../../src/contract/index.js';
+import { IDEMPOTENCY_KEY_PATTERN, parseFields, syncRequest } from '../../src/contract/index.js';
 import { VpsSyncValidationError, type FieldError } from './errors.js';
 
 /**
@@ -11,8 +10,8 @@ import { VpsSyncValidationError, type FieldError } from './errors.js';
  * caller's Idempotency-Key the server would refuse.
  */
 export function checkRequest(body: unknown, problems: FieldError[], idempotencyKey: string | undefined): void {
-  const result = z.safeParse(syncRequest, body, { reportInput: true });
-  const errors = dedupe([...problems, ...(result.success ? [] : fieldErrors(result.error.issues))]);
+  const result = parseFields(syncRequest, body);
+  const errors = dedupe([...problems, ...(result.success ? [] : result.errors)]);
   if (idempotencyKey !== undefined && !IDEMPOTENCY_KEY_PATTERN.test(idempotencyKey)) {
     errors.push({ field: 'Idempotency-Key', message: 'must be 1 to 255 visible ASCII characters' });
   }

@@ -3,12 +3,27 @@
  * with it) with a message a person can act on. Imports only zod, so the main site's client
  * (client/) words its local validation errors exactly as the Worker does.
  */
-import type * as z from 'zod/mini';
+import * as z from 'zod/mini';
 
 /** One offending input field: a dotted path into the request ("vps.cpu") and what is wrong with it. */
 export interface FieldError {
   field: string;
   message: string;
+}
+
+/**
+ * `value` parsed with `schema`: its output, or every offending field in this module's wording.
+ * The wording is passed as the parse's own error map, which zod ranks below a message the schema
+ * chose and above its global configuration: an application that also loads classic zod (which
+ * installs zod's English locale globally) must not change what the Worker or the client says.
+ */
+export function parseFields<S extends z.ZodMiniType>(
+  schema: S,
+  value: unknown,
+  prefix: string[] = [],
+): { success: true; data: z.output<S> } | { success: false; errors: FieldError[] } {
+  const result = z.safeParse(schema, value, { reportInput: true, error: (issue) => describe(issue as z.core.$ZodIssue) });
+  return result.success ? { success: true, data: result.data } : { success: false, errors: fieldErrors(result.error.issues, prefix) };
 }
 
 /** One entry per offending field (the first problem found with it), with a message a person can act on. */
