@@ -1,16 +1,27 @@
 import type { Client } from '@planetscale/database';
-import { and, desc, eq, inArray, isNull, lt, or, sql } from 'drizzle-orm';
+import { and, eq, inArray, isNull, lt, or, sql } from 'drizzle-orm';
 import { drizzle } from 'drizzle-orm/planetscale-serverless';
 import type { ReconcileItem, VpsCreate, VpsPatch, VpsRef } from '../../contract';
 import { vps } from '../../db/schema.mysql';
 import { vpsColumns } from '../shared/columns';
 import { existingCreateOutcome, missedDeleteOutcome, missedUpdateOutcome, newRow, toVps, type StoredVps } from '../shared/outcomes';
 import { pageOf } from '../shared/page';
+import { readStatements } from '../shared/read-sql';
 import { planReconcile } from '../shared/reconcile-plan';
-import type { CreateResult, DeleteResult, ListOptions, ListPage, ReconcileResult, UpdateResult, VpsStore } from '../types';
+import type { CreateResult, DeleteResult, ListOptions, ListPage, ReconcileResult, UpdateResult, Vps, VpsStore } from '../types';
 import { isDuplicateKey, translateDriverErrors } from './errors';
 
-const { visible, stored } = vpsColumns(vps);
+const { stored } = vpsColumns(vps);
+
+/** The driver hands DATETIME(3) over as `YYYY-MM-DD HH:MM:SS.mmm` (UTC, as written) and BIGINT as a string. */
+const reads = readStatements((column) => column);
+type ReadRow = Omit<Vps, 'version'> & { version: string | number };
+const fromRead = (row: ReadRow): Vps => ({
+  ...row,
+  version: Number(row.version),
+  created_at: `${row.created_at.replace(' ', 'T')}Z`,
+  updated_at: `${row.updated_at.replace(' ', 'T')}Z`,
+});
 
 const byRef = (ref: VpsRef) => ('id' in ref ? eq(vps.id, ref.id) : eq(vps.external_id, ref.external_id));
 /** Writes carrying a version apply only over an older one. */
@@ -23,6 +34,8 @@ const olderThan = (version?: number) => (version === undefined ? undefined : lt(
  */
 export function planetscaleStore(client: Client): VpsStore {
   const db = drizzle({ client });
+  const query = async ({ sql, params }: { sql: string; params: (string | number)[] }): Promise<Vps[]> =>
+    (await client.execute<ReadRow>(sql, params)).rows.map(fromRead);
   const current = async (ref: VpsRef): Promise<StoredVps | undefined> => (await db.select(stored).from(vps).where(byRef(ref)))[0];
 
   return translateDriverErrors({
@@ -72,29 +85,12 @@ export function planetscaleStore(client: Client): VpsStore {
     },
 
     async get(userId: number, id: number) {
-      const [row] = await db
-        .select(visible)
-        .from(vps)
-        .where(and(eq(vps.id, id), eq(vps.user_id, userId), isNull(vps.deleted_at)));
+      const [row] = await query(reads.get(userId, id));
       return row ?? null;
     },
 
-    async listForUser(userId: number, { limit, before, status, hypervisor }: ListOptions): Promise<ListPage> {
-      const rows = await db
-        .select(visible)
-        .from(vps)
-        .where(
-          and(
-            eq(vps.user_id, userId),
-            isNull(vps.deleted_at),
-            before === undefined ? undefined : lt(vps.id, before),
-            status ? inArray(vps.status, status) : undefined,
-            hypervisor ? inArray(vps.hypervisor, hypervisor) : undefined,
-          ),
-        )
-        .orderBy(desc(vps.id))
-        .limit(limit + 1);
-      return pageOf(rows, limit);
+    async listForUser(userId: number, options: ListOptions): Promise<ListPage> {
+      return pageOf(await query(reads.list(userId, options)), options.limit);
     },
 
     async reconcile(userId: number, items: ReconcileItem[], { dryRun, version }: { dryRun: boolean; version?: number }): Promise<ReconcileResult> {
