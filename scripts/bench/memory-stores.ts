@@ -3,7 +3,7 @@ import { existingCreateOutcome, heldKeyOutcome, missedDeleteOutcome, missedUpdat
 import { pageOf } from '../../src/store/shared/page';
 import { planReconcile, settleReconcile } from '../../src/store/shared/reconcile-plan';
 import type { Stores } from '../../src/store/select';
-import type { IdempotencyClaim } from '../../src/store/types';
+import type { IdempotencyClaim, Vps } from '../../src/store/types';
 import { ANSWER_TTL_MS, IN_FLIGHT_LEASE_MS } from '../../src/contract';
 
 /**
@@ -23,13 +23,20 @@ export function memoryStores(): Stores {
   const byUser = new Map<number, StoredVps[]>();
   const insert = (row: StoredVps) => {
     rows.set(row.id, row);
+    views.set(row, toVps(row));
     if (row.external_id !== null) byExternalId.set(row.external_id, row);
     const owned = byUser.get(row.user_id);
     if (owned) owned.push(row);
     else byUser.set(row.user_id, [row]);
   };
   /** Rows change in place, so every index keeps seeing the current one. */
-  const write = (row: StoredVps, change: Partial<StoredVps>) => Object.assign(row, change);
+  const write = (row: StoredVps, change: Partial<StoredVps>) => {
+    Object.assign(row, change);
+    views.set(row, toVps(row));
+  };
+  /** What a read answers, kept formatted as a database keeps its rows: the real stores' reads get ISO strings from SQL. */
+  const views = new WeakMap<StoredVps, Vps>();
+  const view = (row: StoredVps) => views.get(row) ?? toVps(row);
 
   const keys = new Map<string, { request_hash: string; state: 'in_flight' | 'done'; response_status: number | null; response_body: string | null; expires_at: number }>();
   const webhookIds = new Map<string, number>();
@@ -59,7 +66,7 @@ export function memoryStores(): Stores {
       },
       async get(userId, id) {
         const row = rows.get(id);
-        return row && row.user_id === userId && !row.deleted_at ? toVps(row) : null;
+        return row && row.user_id === userId && !row.deleted_at ? view(row) : null;
       },
       async listForUser(userId, { limit, before, status, hypervisor }) {
         const items = [];
@@ -70,7 +77,7 @@ export function memoryStores(): Stores {
           if (before !== undefined && row.id >= before) continue;
           if (status && !status.includes(row.status)) continue;
           if (hypervisor && !hypervisor.includes(row.hypervisor)) continue;
-          items.push(toVps(row));
+          items.push(view(row));
         }
         return pageOf(items, limit);
       },

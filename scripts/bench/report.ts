@@ -1,5 +1,5 @@
 /** The benchmark's table and its dated report (docs/bench/<date>.md and .json). */
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { arch, cpus, loadavg, platform, release, totalmem } from 'node:os';
 import { join, resolve } from 'node:path';
 import type { Variant } from './workers.ts';
@@ -38,7 +38,7 @@ export function describeMachine(): Machine {
     memoryGiB: Math.round(totalmem() / 2 ** 30),
     os: `${platform()} ${release()} ${arch()}`,
     node: process.version,
-    workerd: `miniflare ${process.env.npm_package_devDependencies_miniflare ?? ''}`.trim(),
+    workerd: `miniflare ${(JSON.parse(readFileSync(join(root, 'node_modules/miniflare/package.json'), 'utf8')) as { version: string }).version}`,
     loadBefore: loadavg(),
   };
 }
@@ -61,7 +61,8 @@ export function writeReport(
 ): { table: string; files: string[] } {
   const table = markdownTable(cells);
   if (!write) return { table, files: [] };
-  const stamp = new Date().toISOString().replace(/:\d\d\.\d+Z$/, '').replace(':', '');
+  // 2026-11-30-2217 (UTC): sorts by date, one file per run.
+  const stamp = new Date().toISOString().slice(0, 16).replace('T', '-').replace(':', '');
   const dir = join(root, 'docs/bench');
   mkdirSync(dir, { recursive: true });
   const load = (l?: number[]) => (l ? l.map((x) => x.toFixed(2)).join(' ') : '?');

@@ -60,6 +60,8 @@ try {
 
   const machine = describeMachine();
   console.log(`${rounds} rounds x ${routes.length} routes x ${VARIANTS.length} Workers, ${duration} s each, ${connections} connections\n`);
+  // Warm-up, not recorded: every route on every Worker once, so no variant measures its JIT's first minutes.
+  for (const route of routes) for (const variant of VARIANTS) await load(urls[variant], route, Math.min(1, duration));
   const samples: Record<string, Record<Variant, autocannon.Result[]>> = {};
   for (let round = 0; round < rounds; round++) {
     for (const route of routes) {
@@ -123,11 +125,11 @@ async function seed(base: URL): Promise<number> {
 }
 
 /** One autocannon run; every answer must have the route's status, or the run is refused. */
-async function load(base: URL, route: Route): Promise<autocannon.Result> {
+async function load(base: URL, route: Route, seconds = duration): Promise<autocannon.Result> {
   const result = await autocannon({
     url: new URL(route.path, base).href,
     connections,
-    duration,
+    duration: seconds,
     requests: [
       {
         method: route.method,

@@ -1,4 +1,4 @@
-import { Hono, type Context } from 'hono';
+import { Hono, type Context, type MiddlewareHandler } from 'hono';
 import { cors } from 'hono/cors';
 import { decodeCursor, encodeCursor, listQuery } from '../contract';
 import { required } from '../config';
@@ -8,19 +8,35 @@ import { bearerAuth } from '../middleware/bearer-auth';
 import { rateLimit } from '../middleware/rate-limit';
 import { parseOrThrow } from '../validation';
 
+const allowedOrigin = (origin: string, c: Context<AppEnv>) => {
+  const allowed = required(c.get('config').corsOrigins, { request_id: c.get('requestId'), refusing: 'browser requests' });
+  return allowed.includes(origin) ? origin : null;
+};
+const EXPOSE_HEADERS = ['X-Request-Id', 'Retry-After'];
+
 /** The panel's frontend calls these from the browser: CORS for the configured origins only. */
-const panelCors = cors({
-  origin: (origin, c: Context<AppEnv>) => {
-    const allowed = required(c.get('config').corsOrigins, { request_id: c.get('requestId'), refusing: 'browser requests' });
-    return allowed.includes(origin) ? origin : null;
-  },
+const preflight = cors({
+  origin: allowedOrigin,
   allowMethods: ['GET'],
   // What a browser's fetch wrapper sends: the token, a JSON Content-Type, a request id to correlate.
   allowHeaders: ['Authorization', 'Content-Type', 'X-Request-Id'],
   // The page reads the request id (to quote to support) and how long to wait before retrying a 503.
-  exposeHeaders: ['X-Request-Id', 'Retry-After'],
+  exposeHeaders: EXPOSE_HEADERS,
   maxAge: 600,
 });
+
+/**
+ * Hono's cors() for preflights; the same headers on every other request, set before the answer
+ * is made (Hono's sets them on a finished Response, which costs a copy of it per header).
+ */
+const panelCors: MiddlewareHandler<AppEnv> = async function panelCors(c, next) {
+  if (c.req.method === 'OPTIONS') return preflight(c, next);
+  const origin = allowedOrigin(c.req.header('Origin') || '', c);
+  if (origin) c.header('Access-Control-Allow-Origin', origin);
+  c.header('Access-Control-Expose-Headers', EXPOSE_HEADERS.join(','));
+  c.header('Vary', 'Origin', { append: true });
+  await next();
+};
 
 /** Each query parameter once: a repeated one is refused rather than silently taking one of its values. */
 function singleValued(queries: Record<string, string[]>): Record<string, string> {
