@@ -93,9 +93,9 @@ function summarise(profile: Profile, requests: number, map: SourceMap): void {
   const byName = new Map<string, number>();
   for (const node of profile.nodes) {
     const { functionName, url, lineNumber, columnNumber } = node.callFrame;
-    const entry = url ? map.findEntry(lineNumber, columnNumber) : {};
-    const source = 'originalSource' in entry ? `${entry.originalSource.replace(/.*node_modules\//, '').replace(/.*\/src\//, 'src/')}:${entry.originalLine + 1}` : url;
-    const key = `${('name' in entry && entry.name) || functionName || '(anonymous)'} ${source}`;
+    const entry = (url ? map.findEntry(lineNumber, columnNumber) : {}) as { originalSource?: string; originalLine?: number; name?: string };
+    const source = entry.originalSource ? `${entry.originalSource.replace(/.*node_modules\//, '').replace(/.*\/src\//, 'src/')}:${(entry.originalLine ?? 0) + 1}` : url;
+    const key = `${entry.name || functionName || '(anonymous)'} ${source}`;
     byName.set(key, (byName.get(key) ?? 0) + (self.get(node.id) ?? 0));
   }
   const total = [...byName.values()].reduce((a, b) => a + b, 0);

@@ -5,7 +5,9 @@
  */
 import { createApp } from '../../src/app';
 import { memoryStores } from './memory-stores';
+import { dropConsoleLines } from './quiet-console';
 
+dropConsoleLines();
 const stores = memoryStores();
 const app = createApp({ stores: () => stores });
 

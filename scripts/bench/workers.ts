@@ -3,7 +3,9 @@
  * Worker (minified, the same esbuild settings) and run in its own Miniflare (workerd):
  *  - bare:   scripts/bench/worker-bare.ts, the same JSON with no auth and no database;
  *  - memory: scripts/bench/worker-memory.ts, the app on in-memory stores (the database taken out);
- *  - d1:     src/index.ts itself, on a local D1 database with the migrations applied.
+ *  - d1:     src/index.ts's Worker (scripts/bench/worker-d1.ts), on a local D1 database with the
+ *            migrations applied.
+ * The two app Workers build their log lines but do not write them (quiet-console.ts).
  */
 import { execFileSync } from 'node:child_process';
 import { readdirSync, readFileSync } from 'node:fs';
@@ -18,7 +20,7 @@ const root = resolve(import.meta.dirname, '../..');
 const ENTRIES: Record<Variant, string> = {
   bare: 'scripts/bench/worker-bare.ts',
   memory: 'scripts/bench/worker-memory.ts',
-  d1: 'src/index.ts',
+  d1: 'scripts/bench/worker-d1.ts',
 };
 
 /** Bundles `entry` with the project's wrangler configuration, as `npm run build` does; returns the script path. */
@@ -29,7 +31,7 @@ export function build(variant: Variant, outdir: string): string {
     stdio: 'pipe',
     env: { ...process.env, WRANGLER_SEND_METRICS: 'false' },
   });
-  // wrangler names the output after the entry: index.js for src/index.ts.
+  // wrangler names the output after the entry.
   return join(dir, `${basename(ENTRIES[variant], '.ts')}.js`);
 }
 
