@@ -17,11 +17,17 @@ import type { Stores } from './store/select';
  * finished answer, each header would cost Hono a copy of the Response. An answer made without
  * the context (none today) still gets them afterwards.
  */
-async function setEarly(c: Context<AppEnv>, next: Next, headers: Record<string, string>): Promise<void> {
-  for (const [name, value] of Object.entries(headers)) c.header(name, value);
+async function setEarly(c: Context<AppEnv>, next: Next, headers: readonly (readonly [string, string])[]): Promise<void> {
+  for (const [name, value] of headers) c.header(name, value);
   await next();
-  for (const [name, value] of Object.entries(headers)) if (!c.res.headers.has(name)) c.header(name, value);
+  for (const [name, value] of headers) if (!c.res.headers.has(name)) c.header(name, value);
 }
+
+const SECURITY_HEADERS = [
+  ['X-Content-Type-Options', 'nosniff'],
+  ['Referrer-Policy', 'no-referrer'],
+] as const;
+const NO_STORE = [['Cache-Control', 'no-store']] as const;
 
 export interface AppOptions {
   /** Where the VPS live; by default what the bindings configure (D1 or PlanetScale). */
@@ -41,12 +47,12 @@ export function createApp({ stores }: AppOptions = {}) {
   app.use(async function securityHeaders(c, next) {
     // Every answer, errors and /health included: JSON is never sniffed as something else, and
     // no URL leaks to another site through Referer.
-    await setEarly(c, next, { 'X-Content-Type-Options': 'nosniff', 'Referrer-Policy': 'no-referrer' });
+    await setEarly(c, next, SECURITY_HEADERS);
   });
   app.use(withConfig());
   app.use('/api/*', async function noStore(c, next) {
     // Answers are per-user or per-event: never cache them.
-    await setEarly(c, next, { 'Cache-Control': 'no-store' });
+    await setEarly(c, next, NO_STORE);
   });
   app.use('/api/*', withStores(stores));
 

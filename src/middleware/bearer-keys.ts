@@ -124,6 +124,19 @@ function hmacKey(secret: string, verifier: Verifier, alg: HmacAlgorithm): Promis
 }
 
 /**
+ * The claims of `token` when this configuration verified exactly this token before and it has
+ * not expired since; undefined otherwise (verify it with verifyToken()).
+ */
+export function verifiedBefore(config: BearerConfig, token: string): JWTPayload | undefined {
+  const verified = verifierFor(config).verified;
+  const known = verified.get(token);
+  if (!known) return undefined;
+  if (Date.now() < known.validUntil) return known.payload;
+  verified.delete(token);
+  return undefined;
+}
+
+/**
  * Verifies a token whose header names `alg` (already checked against the allowlist) and returns
  * its claims. Throws jose's errors for a bad token and KeySetUnavailableError when the JWKS
  * cannot be had.
@@ -131,9 +144,6 @@ function hmacKey(secret: string, verifier: Verifier, alg: HmacAlgorithm): Promis
 export async function verifyToken(config: BearerConfig, token: string, alg: JwtAlgorithm): Promise<JWTPayload> {
   const verifier = verifierFor(config);
   const now = Date.now();
-  const known = verifier.verified.get(token);
-  if (known && now < known.validUntil) return known.payload;
-  if (known) verifier.verified.delete(token);
   const payload = await verifyWithKeys(config, verifier, token, alg);
   // exp is required (and checked by jose): a token is valid while now < (exp + tolerance) in seconds.
   const validUntil = Math.min(((payload.exp ?? 0) + CLOCK_TOLERANCE_SECONDS) * 1000, now + VERIFIED_TOKENS.maxAgeMs);

@@ -59,7 +59,9 @@ export const readRoutes = new Hono<AppEnv>()
   .use('/', panelCors)
   .use('/:id{[0-9]+}', panelCors)
   .get('/', bearerAuth(), perUser, async (c) => {
-    const { limit, cursor, status, hypervisor } = parseOrThrow(listQuery, singleValued(c.req.queries()));
+    // Most listings have no query string: no parameters to parse then.
+    const query = c.req.url.includes('?') ? singleValued(c.req.queries()) : {};
+    const { limit, cursor, status, hypervisor } = parseOrThrow(listQuery, query);
     const before = cursor === undefined ? undefined : decodeCursor(cursor);
     if (before === null) throw validationError([{ field: 'cursor', message: 'is not a cursor from a previous page' }]);
 
