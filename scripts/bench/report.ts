@@ -12,7 +12,7 @@ export interface Cell {
   rps: number;
   p50: number;
   p99: number;
-  /** rps / the bare Worker's rps on the same route. */
+  /** Median over the rounds of rps / the bare Worker's rps on the same route in the same round. */
   ratio: number;
   requests: number;
 }
@@ -69,7 +69,7 @@ export function writeReport(
   const markdown = [
     `# Benchmark ${stamp}`,
     '',
-    `\`npm run bench\`: ${settings.rounds} rounds, ${settings.duration} s per cell, ${settings.connections} connections (autocannon), variants alternated per round; each figure is the median of its rounds.`,
+    `\`npm run bench\`: ${settings.rounds} rounds, ${settings.duration} s per cell, ${settings.connections} connections (autocannon), variants alternated per round; each figure is the median of its rounds, each ratio the median of the rounds' ratios to the bare Worker.`,
     '',
     `Machine: ${machine.cores} × ${machine.cpu}, ${machine.memoryGiB} GiB, ${machine.os}; Node ${machine.node}; ${machine.workerd}. Load average ${load(machine.loadBefore)} before, ${load(machine.loadAfter)} after (a shared machine: compare ratios, not absolute figures).`,
     '',

@@ -2,8 +2,8 @@
  * `npm run bench [-- --duration 3 --rounds 3 --connections 8 --routes list,get]`: the built
  * Worker in workerd (Miniflare), against a bare Worker answering the same JSON, on every
  * benchmarked route; the database taken out (in-memory stores) and on local D1. The variants
- * alternate within each round so a change in the machine's load hits them alike; each cell is
- * the median of its rounds. Prints a table and writes docs/bench/<date>.{md,json}.
+ * alternate within each round so a change in the machine's load hits them alike; each figure is
+ * the median of its rounds, each ratio the median of the rounds' own ratios. Prints a table and writes docs/bench/<date>.{md,json}.
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
@@ -79,8 +79,8 @@ try {
   const cells: Cell[] = routes.flatMap((route) =>
     VARIANTS.map((variant) => {
       const results = samples[route.name]![variant];
+      const bare = samples[route.name]!.bare;
       const rps = median(results.map((r) => r.requests.average));
-      const bareRps = median(samples[route.name]!.bare.map((r) => r.requests.average));
       return {
         route: route.name,
         label: route.label,
@@ -88,7 +88,9 @@ try {
         rps,
         p50: median(results.map((r) => r.latency.p50)),
         p99: median(results.map((r) => r.latency.p99)),
-        ratio: rps / bareRps,
+        // Per round, against the bare Worker measured next to it, then the median: a load change
+        // on the shared machine between rounds moves both figures of a round alike.
+        ratio: median(results.map((r, i) => r.requests.average / bare[i]!.requests.average)),
         requests: results.reduce((n, r) => n + r.requests.total, 0),
       };
     }),
