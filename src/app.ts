@@ -1,4 +1,5 @@
-import { Hono, type Context, type Next } from 'hono';
+import { Hono } from 'hono/tiny';
+import type { Context, Next } from 'hono';
 import { requestId } from 'hono/request-id';
 import type { Bindings } from './config';
 import type { AppEnv } from './env';
