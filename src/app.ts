@@ -1,4 +1,5 @@
-import { Hono } from 'hono';
+import { Hono } from 'hono/tiny';
+import type { Context, Next } from 'hono';
 import { requestId } from 'hono/request-id';
 import type { Bindings } from './config';
 import type { AppEnv } from './env';
@@ -12,6 +13,23 @@ import { readyRoutes } from './routes/ready';
 import { syncRoutes } from './routes/sync';
 import { syncReadRoutes } from './routes/sync-read';
 import type { Stores } from './store/select';
+
+/**
+ * Sets headers every answer carries before the answer is made, so it is made with them: set on a
+ * finished answer, each header would cost Hono a copy of the Response. An answer made without
+ * the context (none today) still gets them afterwards.
+ */
+async function setEarly(c: Context<AppEnv>, next: Next, headers: readonly (readonly [string, string])[]): Promise<void> {
+  for (const [name, value] of headers) c.header(name, value);
+  await next();
+  for (const [name, value] of headers) if (!c.res.headers.has(name)) c.header(name, value);
+}
+
+const SECURITY_HEADERS = [
+  ['X-Content-Type-Options', 'nosniff'],
+  ['Referrer-Policy', 'no-referrer'],
+] as const;
+const NO_STORE = [['Cache-Control', 'no-store']] as const;
 
 export interface AppOptions {
   /** Where the VPS live; by default what the bindings configure (D1 or PlanetScale). */
@@ -29,17 +47,14 @@ export function createApp({ stores }: AppOptions = {}) {
   app.use(requestId());
   app.use(accessLog());
   app.use(async function securityHeaders(c, next) {
-    await next();
     // Every answer, errors and /health included: JSON is never sniffed as something else, and
     // no URL leaks to another site through Referer.
-    c.header('X-Content-Type-Options', 'nosniff');
-    c.header('Referrer-Policy', 'no-referrer');
+    await setEarly(c, next, SECURITY_HEADERS);
   });
   app.use(withConfig());
   app.use('/api/*', async function noStore(c, next) {
-    await next();
     // Answers are per-user or per-event: never cache them.
-    c.header('Cache-Control', 'no-store');
+    await setEarly(c, next, NO_STORE);
   });
   app.use('/api/*', withStores(stores));
 

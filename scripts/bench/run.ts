@@ -1,86 +1,154 @@
 /**
- * `npm run bench`: prints numbers for the request pipeline apart from the database (local D1
- * under miniflare does a few hundred queries/s and says nothing about production):
- *  1. JWT verification with a raw secret (jose imports it on every call) vs a CryptoKey
- *     imported once, as src/auth/jwt.ts does;
- *  2. the whole Hono app (auth, body limits, validation, fingerprint, JSON) for a sync create
- *     and a listing, on in-memory stores.
- * Runs in Node, not workerd: compare numbers with each other, not with production.
+ * `npm run bench [-- --duration 3 --rounds 3 --connections 8 --routes list,get]`: the built
+ * Worker in workerd (Miniflare), against a bare Worker answering the same JSON, on every
+ * benchmarked route; the database taken out (in-memory stores) and on local D1. The variants
+ * alternate within each round so a change in the machine's load hits them alike; each figure is
+ * the median of its rounds, each ratio the median of the rounds' own ratios. Prints a table and writes docs/bench/<date>.{md,json}.
  */
-import { timingSafeEqual } from 'node:crypto';
-import { jwtVerify, SignJWT } from 'jose';
-import { createApp } from '../../src/app.ts';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { loadavg, tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { parseArgs } from 'node:util';
+import autocannon from 'autocannon';
 import { TEST_BINDINGS } from '../../test/bindings.ts';
-import { memoryStores } from './memory-stores.ts';
+import { LIST_USER, routes as benchRoutes, createBody, type Route } from './routes.ts';
+import { describeMachine, writeReport, type Cell } from './report.ts';
+import { build, start, VARIANTS, type Variant } from './workers.ts';
 
-const DURATION_MS = Number(process.env.BENCH_MS ?? 2000);
-
-// Workers' crypto.subtle has timingSafeEqual (src/auth/api-key.ts uses it); Node's has not.
-Object.assign(crypto.subtle, {
-  timingSafeEqual: (a: ArrayBuffer, b: ArrayBuffer) => timingSafeEqual(new Uint8Array(a), new Uint8Array(b)),
+const { values: args } = parseArgs({
+  options: {
+    duration: { type: 'string', default: '3' },
+    rounds: { type: 'string', default: '3' },
+    connections: { type: 'string', default: '8' },
+    routes: { type: 'string' },
+    'no-report': { type: 'boolean', default: false },
+  },
 });
-
-/**
- * The Worker's log lines (src/log.ts: one per request, one per change) are built as in
- * production, but not printed: Workers ships them off the request path, a terminal would not.
- */
-const print = console.log.bind(console);
-const quiet = () => {
-  console.log = () => {};
-};
-
-async function measure(name: string, op: () => Promise<unknown>): Promise<void> {
-  quiet();
-  for (let i = 0; i < 200; i++) await op(); // warm-up
-  const samples: number[] = [];
-  const end = performance.now() + DURATION_MS;
-  while (performance.now() < end) {
-    const t0 = performance.now();
-    await op();
-    samples.push(performance.now() - t0);
-  }
-  samples.sort((a, b) => a - b);
-  const total = samples.reduce((a, b) => a + b, 0);
-  const pct = (p: number) => samples[Math.min(samples.length - 1, Math.floor(samples.length * p))]!.toFixed(3);
-  print(
-    `${name.padEnd(46)} ${(samples.length / (total / 1000)).toFixed(0).padStart(8)} ops/s   p50 ${pct(0.5)} ms   p99 ${pct(0.99)} ms   (n=${samples.length})`,
-  );
+const duration = Number(args.duration);
+const rounds = Number(args.rounds);
+const connections = Number(args.connections);
+if (!(duration > 0 && Number.isInteger(rounds) && rounds > 0 && Number.isInteger(connections) && connections > 0)) {
+  throw new Error('--duration (seconds), --rounds and --connections must be positive numbers');
 }
 
-const secret = new TextEncoder().encode(TEST_BINDINGS.JWT_SECRET);
-const token = await new SignJWT({ user_id: 5 }).setProtectedHeader({ alg: 'HS256' }).setExpirationTime('1h').sign(secret);
-const key = await crypto.subtle.importKey('raw', secret, { name: 'HMAC', hash: 'SHA-256' }, false, ['verify']);
-const verifyOptions = { algorithms: ['HS256'], requiredClaims: ['exp'] };
+const outdir = mkdtempSync(join(tmpdir(), 'vps-sync-bench-'));
+const started: { dispose(): Promise<void> }[] = [];
+try {
+  console.log('Building the three Workers with wrangler (as npm run build does)...');
+  const scripts = Object.fromEntries(VARIANTS.map((v) => [v, build(v, outdir)])) as Record<Variant, string>;
 
-console.log(`vps-sync pipeline benchmark (Node ${process.version}, ${DURATION_MS} ms per line)\n`);
-await measure('jwtVerify, raw secret (re-imported each call)', () => jwtVerify(token, secret, verifyOptions));
-await measure('jwtVerify, CryptoKey imported once', () => jwtVerify(token, key, verifyOptions));
+  const urls = {} as Record<Variant, URL>;
+  let vpsId = 0;
+  for (const variant of ['memory', 'd1'] as const) {
+    const { url, mf } = await start(variant, scripts[variant], null);
+    started.push(mf);
+    urls[variant] = url;
+    vpsId = await seed(url);
+  }
+  const routes = (await benchRoutes(vpsId)).filter((r) => !args.routes || args.routes.split(',').includes(r.name));
 
-const app = createApp({ stores: memoryStores });
-const env = { ...TEST_BINDINGS } as never;
-let n = 0;
-const createBody = () =>
-  JSON.stringify({
-    action: 'create',
-    vps: { user_id: 5, name: `bench-${n++}`, cpu: 2, ram: 2048, disk: 50, os: 'Ubuntu 22.04 LTS', hypervisor: 'proxmox' },
+  // The bare Worker answers what the real one answered (the memory variant's first answer per route).
+  const answers: Record<string, { status: number; body: unknown }> = {};
+  for (const route of routes) {
+    const res = await send(urls.memory, route);
+    answers[route.name] = { status: res.status, body: await res.json() };
+    if (res.status !== route.status) throw new Error(`${route.name}: expected ${route.status}, got ${res.status}: ${JSON.stringify(answers[route.name]!.body)}`);
+  }
+  const bare = await start('bare', scripts.bare, answers);
+  started.push(bare.mf);
+  urls.bare = bare.url;
+
+  const machine = describeMachine();
+  console.log(`${rounds} rounds x ${routes.length} routes x ${VARIANTS.length} Workers, ${duration} s each, ${connections} connections\n`);
+  // Warm-up, not recorded: every route on every Worker once, so no variant measures its JIT's first minutes.
+  for (const route of routes) for (const variant of VARIANTS) await load(urls[variant], route, Math.min(1, duration));
+  const samples: Record<string, Record<Variant, autocannon.Result[]>> = {};
+  for (let round = 0; round < rounds; round++) {
+    for (const route of routes) {
+      // Rotate the order per round: no variant always runs first (or right after another's load).
+      const order = VARIANTS.map((_, i) => VARIANTS[(i + round) % VARIANTS.length]!);
+      for (const variant of order) {
+        const result = await load(urls[variant], route);
+        ((samples[route.name] ??= { bare: [], memory: [], d1: [] })[variant]).push(result);
+      }
+    }
+    console.log(`round ${round + 1}/${rounds} done`);
+  }
+  machine.loadAfter = loadavg();
+
+  const cells: Cell[] = routes.flatMap((route) =>
+    VARIANTS.map((variant) => {
+      const results = samples[route.name]![variant];
+      const bare = samples[route.name]!.bare;
+      const rps = median(results.map((r) => r.requests.average));
+      return {
+        route: route.name,
+        label: route.label,
+        variant,
+        rps,
+        p50: median(results.map((r) => r.latency.p50)),
+        p99: median(results.map((r) => r.latency.p99)),
+        // Per round, against the bare Worker measured next to it, then the median: a load change
+        // on the shared machine between rounds moves both figures of a round alike.
+        ratio: median(results.map((r, i) => r.requests.average / bare[i]!.requests.average)),
+        requests: results.reduce((n, r) => n + r.requests.total, 0),
+      };
+    }),
+  );
+  const { table, files } = writeReport(cells, machine, { duration, rounds, connections }, !args['no-report']);
+  console.log(`\n${table}`);
+  if (files.length) console.log(`\nReport: ${files.join(', ')}`);
+} finally {
+  for (const mf of started) await mf.dispose();
+  rmSync(outdir, { recursive: true, force: true });
+}
+
+function send(base: URL, route: Route): Promise<Response> {
+  return fetch(new URL(route.path, base), {
+    method: route.method,
+    headers: { ...route.headers, 'X-Bench-Route': route.name },
+    body: route.body?.(),
   });
-const expectStatus = (status: number) => (res: Response) => {
-  if (res.status !== status) throw new Error(`expected ${status}, got ${res.status}`);
-  return res.arrayBuffer();
-};
+}
 
-const request = (path: string, init: RequestInit) => Promise.resolve(app.request(path, init, env));
+/** The listing user's 50 VPS; returns the id of one of them. */
+async function seed(base: URL): Promise<number> {
+  let id = 0;
+  for (let i = 0; i < 50; i++) {
+    const res = await fetch(new URL('/api/vps/sync', base), {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/json', 'X-API-Key': TEST_BINDINGS.VPS_SYNC_API_KEY },
+      body: createBody(LIST_USER),
+    });
+    if (res.status !== 201) throw new Error(`seeding: ${res.status} ${await res.text()}`);
+    id = ((await res.json()) as { vps: { id: number } }).vps.id;
+  }
+  return id;
+}
 
-await measure('POST /api/vps/sync create (memory store)', () =>
-  request('/api/vps/sync', { method: 'POST', headers: { 'Content-Type': 'application/json', 'X-API-Key': TEST_BINDINGS.VPS_SYNC_API_KEY }, body: createBody() }).then(
-    expectStatus(201),
-  ),
-);
-await measure('GET /api/vps, 50 VPS (memory store)', () =>
-  request('/api/vps', { headers: { Authorization: `Bearer ${token}` } }).then(expectStatus(200)),
-);
-await measure('POST /api/vps/sync refused (bad key)', () =>
-  request('/api/vps/sync', { method: 'POST', headers: { 'Content-Type': 'application/json', 'X-API-Key': 'x'.repeat(40) }, body: '{}' }).then(
-    expectStatus(401),
-  ),
-);
+/** One autocannon run; every answer must have the route's status, or the run is refused. */
+async function load(base: URL, route: Route, seconds = duration): Promise<autocannon.Result> {
+  const result = await autocannon({
+    url: new URL(route.path, base).href,
+    connections,
+    duration: seconds,
+    requests: [
+      {
+        method: route.method,
+        headers: { ...route.headers, 'X-Bench-Route': route.name },
+        ...(route.body ? { setupRequest: (req: autocannon.Request) => ({ ...req, body: route.body!() }) } : {}),
+      },
+    ],
+  });
+  const statuses = Object.keys(result.statusCodeStats ?? {});
+  if (result.errors || result.timeouts || statuses.some((s) => Number(s) !== route.status)) {
+    throw new Error(`${route.name}: ${result.errors} errors, ${result.timeouts} timeouts, statuses ${statuses.join(',')} (expected ${route.status})`);
+  }
+  return result;
+}
+
+function median(values: number[]): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  const mid = Math.floor(sorted.length / 2);
+  return sorted.length % 2 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2;
+}

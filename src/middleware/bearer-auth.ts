@@ -1,11 +1,11 @@
-import type { MiddlewareHandler } from 'hono';
+import type { Context, MiddlewareHandler, Next } from 'hono';
 import { decodeProtectedHeader, errors as joseErrors, type JWTPayload } from 'jose';
 import { isHmacAlgorithm, required } from '../config';
 import { BOUNDS } from '../contract';
 import type { AppEnv } from '../env';
 import { ApiError } from '../errors';
 import { errorChain, log } from '../log';
-import { JWKS_FETCH, KeySetUnavailableError, verifyToken } from './bearer-keys';
+import { JWKS_FETCH, KeySetUnavailableError, verifiedBefore, verifyToken } from './bearer-keys';
 
 /**
  * RFC 6750 challenge; `error` is omitted when no usable bearer credentials were sent at all.
@@ -66,6 +66,10 @@ export function bearerAuth(): MiddlewareHandler<AppEnv> {
     const token = /^Bearer +(\S+) *$/i.exec(header)?.[1];
     if (!token) throw challenge('Authorization must use the Bearer scheme');
 
+    // A token verified before under this configuration passed every check below already.
+    const known = verifiedBefore(config, token);
+    if (known) return authenticated(c, next, userIdFrom(known, config.userIdClaims));
+
     // The header is read first to pick the key for its algorithm; doing it here also keeps
     // jose's synchronous header errors out of its async path (workerd reports those as
     // unhandled rejections even though they are caught).
@@ -94,9 +98,12 @@ export function bearerAuth(): MiddlewareHandler<AppEnv> {
       }
       throw challenge(describeFailure(err), 'invalid_token');
     }
-    const userId = userIdFrom(payload, config.userIdClaims);
-    if (userId === null) throw challenge('Token carries no valid user id', 'invalid_token');
-    c.set('userId', userId);
-    await next();
+    return authenticated(c, next, userIdFrom(payload, config.userIdClaims));
   };
+}
+
+async function authenticated(c: Context<AppEnv>, next: Next, userId: number | null): Promise<void> {
+  if (userId === null) throw challenge('Token carries no valid user id', 'invalid_token');
+  c.set('userId', userId);
+  await next();
 }

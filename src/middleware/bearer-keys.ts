@@ -32,8 +32,24 @@ export class KeySetUnavailableError extends Error {
   }
 }
 
+/**
+ * Tokens already verified, kept per isolate: a panel sends the same token on every request of a
+ * session, and verifying it (signature, decoding, claims) is most of a listing's own CPU time.
+ * Keyed by the whole token (its signature included), so only the exact token verified before
+ * matches; an entry holds until the token expires (exp, with the clock tolerance, as jose
+ * checks it) or for `maxAgeMs`, whichever is first, after which jose verifies it afresh (and
+ * answers an expired one as it always does). At most `maxEntries`, the oldest dropped first.
+ */
+export const VERIFIED_TOKENS = { maxAgeMs: 60_000, maxEntries: 1000 } as const;
+
+interface Verified {
+  payload: JWTPayload;
+  validUntil: number;
+}
+
 interface Verifier {
   options: JWTVerifyOptions;
+  verified: Map<string, Verified>;
   /** Imported once per algorithm: jose would re-import a raw secret on every verify. */
   hmacKeys: Map<HmacAlgorithm, Promise<CryptoKey>>;
   jwks?: JWTVerifyGetKey;
@@ -89,6 +105,7 @@ function verifierFor(config: BearerConfig): Verifier {
         ...(config.issuer ? { issuer: config.issuer } : {}),
         ...(config.audience ? { audience: config.audience } : {}),
       },
+      verified: new Map(),
       hmacKeys: new Map(),
       ...(config.jwksUrl ? { jwks: remoteKeySet(config.jwksUrl) } : {}),
     };
@@ -107,12 +124,35 @@ function hmacKey(secret: string, verifier: Verifier, alg: HmacAlgorithm): Promis
 }
 
 /**
+ * The claims of `token` when this configuration verified exactly this token before and it has
+ * not expired since; undefined otherwise (verify it with verifyToken()).
+ */
+export function verifiedBefore(config: BearerConfig, token: string): JWTPayload | undefined {
+  const verified = verifierFor(config).verified;
+  const known = verified.get(token);
+  if (!known) return undefined;
+  if (Date.now() < known.validUntil) return known.payload;
+  verified.delete(token);
+  return undefined;
+}
+
+/**
  * Verifies a token whose header names `alg` (already checked against the allowlist) and returns
  * its claims. Throws jose's errors for a bad token and KeySetUnavailableError when the JWKS
  * cannot be had.
  */
 export async function verifyToken(config: BearerConfig, token: string, alg: JwtAlgorithm): Promise<JWTPayload> {
   const verifier = verifierFor(config);
+  const now = Date.now();
+  const payload = await verifyWithKeys(config, verifier, token, alg);
+  // exp is required (and checked by jose): a token is valid while now < (exp + tolerance) in seconds.
+  const validUntil = Math.min(((payload.exp ?? 0) + CLOCK_TOLERANCE_SECONDS) * 1000, now + VERIFIED_TOKENS.maxAgeMs);
+  if (verifier.verified.size >= VERIFIED_TOKENS.maxEntries) verifier.verified.delete(verifier.verified.keys().next().value!);
+  verifier.verified.set(token, { payload, validUntil });
+  return payload;
+}
+
+async function verifyWithKeys(config: BearerConfig, verifier: Verifier, token: string, alg: JwtAlgorithm): Promise<JWTPayload> {
   if (isHmacAlgorithm(alg)) {
     // The allowlist holds an HMAC algorithm only when the secret is set (src/config.ts).
     return (await jwtVerify(token, await hmacKey(config.secret!, verifier, alg), verifier.options)).payload;

@@ -1,4 +1,4 @@
-import { Hono } from 'hono';
+import { Hono } from 'hono/tiny';
 import { cors } from 'hono/cors';
 import type { AppEnv } from '../env';
 import openApiDocument from '../openapi/openapi.json';

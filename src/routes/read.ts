@@ -1,4 +1,5 @@
-import { Hono, type Context } from 'hono';
+import { Hono } from 'hono/tiny';
+import type { Context, MiddlewareHandler } from 'hono';
 import { cors } from 'hono/cors';
 import { encodeCursor, listQuery } from '../contract';
 import { required } from '../config';
@@ -8,19 +9,35 @@ import { bearerAuth } from '../middleware/bearer-auth';
 import { rateLimit } from '../middleware/rate-limit';
 import { parseParts, queryPart } from '../validation';
 
+const allowedOrigin = (origin: string, c: Context<AppEnv>) => {
+  const allowed = required(c.get('config').corsOrigins, { request_id: c.get('requestId'), refusing: 'browser requests' });
+  return allowed.includes(origin) ? origin : null;
+};
+const EXPOSE_HEADERS = ['X-Request-Id', 'Retry-After'];
+
 /** The panel's frontend calls these from the browser: CORS for the configured origins only. */
-const panelCors = cors({
-  origin: (origin, c: Context<AppEnv>) => {
-    const allowed = required(c.get('config').corsOrigins, { request_id: c.get('requestId'), refusing: 'browser requests' });
-    return allowed.includes(origin) ? origin : null;
-  },
+const preflight = cors({
+  origin: allowedOrigin,
   allowMethods: ['GET'],
   // What a browser's fetch wrapper sends: the token, a JSON Content-Type, a request id to correlate.
   allowHeaders: ['Authorization', 'Content-Type', 'X-Request-Id'],
   // The page reads the request id (to quote to support) and how long to wait before retrying a 503.
-  exposeHeaders: ['X-Request-Id', 'Retry-After'],
+  exposeHeaders: EXPOSE_HEADERS,
   maxAge: 600,
 });
+
+/**
+ * Hono's cors() for preflights; the same headers on every other request, set before the answer
+ * is made (Hono's sets them on a finished Response, which costs a copy of it per header).
+ */
+const panelCors: MiddlewareHandler<AppEnv> = async function panelCors(c, next) {
+  if (c.req.method === 'OPTIONS') return preflight(c, next);
+  const origin = allowedOrigin(c.req.header('Origin') || '', c);
+  if (origin) c.header('Access-Control-Allow-Origin', origin);
+  c.header('Access-Control-Expose-Headers', EXPOSE_HEADERS.join(','));
+  c.header('Vary', 'Origin', { append: true });
+  await next();
+};
 
 /** Per user, whichever browser tab or device asks. */
 const perUser = rateLimit('read', (c) => `user:${c.get('userId')}`);
@@ -34,7 +51,9 @@ export const readRoutes = new Hono<AppEnv>()
   .use('/', panelCors)
   .use('/:id{[0-9]+}', panelCors)
   .get('/', bearerAuth(), perUser, async (c) => {
-    const [{ limit, cursor: before, status, hypervisor }] = parseParts(queryPart(listQuery, c.req.queries()));
+    // Most listings have no query string: no parameters to parse then.
+    const queries = c.req.url.includes('?') ? c.req.queries() : {};
+    const [{ limit, cursor: before, status, hypervisor }] = parseParts(queryPart(listQuery, queries));
 
     const page = await c.get('store').listForUser(c.get('userId'), { limit, before, status, hypervisor });
     return c.json({ status: 'success', vps: page.items, next_cursor: page.next === null ? null : encodeCursor(page.next) });

@@ -1,4 +1,4 @@
-import { Hono } from 'hono';
+import { Hono } from 'hono/tiny';
 import type { Config, Section } from '../config';
 import type { AppEnv } from '../env';
 import { ApiError, StoreUnavailableError, type FieldError } from '../errors';

@@ -1,4 +1,5 @@
-import { Hono, type Context } from 'hono';
+import { Hono } from 'hono/tiny';
+import type { Context } from 'hono';
 import { MAX_SYNC_BODY_BYTES, OUTCOMES, syncRequest, type ReconcilePage, type SyncOutcome, type SyncRequest, type VpsRef } from '../contract';
 import type { AppEnv } from '../env';
 import { ApiError } from '../errors';

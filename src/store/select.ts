@@ -14,12 +14,25 @@ export interface Stores {
   webhookIds: WebhookIdStore;
 }
 
+/** Per isolate: the stores of each parsed configuration (src/config.ts parses once per env). */
+const cached = new WeakMap<DatabaseConfig, Stores>();
+
 /**
  * The stores of the configured database: PlanetScale when DATABASE_URL/DATABASE_HOST is set,
- * the embedded D1 database otherwise. Building them does no I/O. `fetchImpl` lets tests
- * observe PlanetScale's HTTP traffic.
+ * the embedded D1 database otherwise. Building them does no I/O, but is not free (Drizzle's
+ * session, the error-translating wrappers): they are built once per configuration and isolate.
+ * `fetchImpl` lets tests observe PlanetScale's HTTP traffic: such stores are never cached.
  */
 export function storesFor(database: DatabaseConfig, fetchImpl?: typeof fetch): Stores {
+  let stores = fetchImpl ? undefined : cached.get(database);
+  if (!stores) {
+    stores = build(database, fetchImpl);
+    if (!fetchImpl) cached.set(database, stores);
+  }
+  return stores;
+}
+
+function build(database: DatabaseConfig, fetchImpl?: typeof fetch): Stores {
   if (database.kind === 'd1') {
     const { binding } = database;
     return { vps: d1Store(binding), idempotency: d1IdempotencyStore(binding), webhookIds: d1WebhookIdStore(binding) };

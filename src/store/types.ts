@@ -11,7 +11,11 @@ import type {
   VpsStatus,
 } from '../contract';
 
-/** A VPS as the API shows it (timestamps serialise to ISO 8601 in JSON). */
+/**
+ * A VPS as the API shows it. Timestamps are ISO 8601 strings in UTC with milliseconds, exactly as
+ * Date#toISOString() writes them: the read path has the database format them, so a listing
+ * serialises strings, not 100 Dates.
+ */
 export interface Vps {
   id: number;
   user_id: number;
@@ -25,8 +29,8 @@ export interface Vps {
   hypervisor: Hypervisor;
   /** The main site's ordering stamp of the last applied write; 0 when none was given. */
   version: number;
-  created_at: Date;
-  updated_at: Date;
+  created_at: string;
+  updated_at: string;
 }
 
 /**
@@ -61,7 +65,8 @@ export interface ListPage<T = Vps> {
 
 /** A VPS as the main site reads it: tombstones included, with when they were deleted (null: live). */
 export interface VpsRecord extends Vps {
-  deleted_at: Date | null;
+  /** ISO 8601, as the timestamps of Vps. */
+  deleted_at: string | null;
 }
 
 export interface MainSiteListOptions {

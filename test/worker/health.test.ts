@@ -1,7 +1,7 @@
 import { env } from 'cloudflare:workers';
 import { describe, expect, it, vi } from 'vitest';
 import { D1_TRANSIENT_FAILURES } from '../../src/store/d1/errors';
-import { call, callWith, errorBody, freshUser, tokenFor } from './helpers';
+import { call, callWith, errorBody, freshUser, syncRequest, tokenFor, validVps } from './helpers';
 
 describe('GET /health', () => {
   it('answers 200 without credentials', async () => {
@@ -116,14 +116,15 @@ describe('the 500 log line', () => {
       },
     });
     try {
-      const res = await callWith({ DB: unmigrated, DATABASE_URL: '' }, '/api/vps', { headers: { Authorization: `Bearer ${await tokenFor(freshUser())}` } });
+      // A create: its statement is Drizzle's (the reads are SQL of their own, with no Drizzle error to wrap them).
+      const res = await callWith({ DB: unmigrated, DATABASE_URL: '' }, '/api/vps/sync', syncRequest({ action: 'create', vps: validVps(freshUser()) }));
       expect(res.status).toBe(500);
       expect(await res.text()).not.toMatch(/no such table|Failed query|vps_not_migrated/);
       const line = errors.mock.calls.map(([text]) => String(text)).find((text) => text.includes(res.headers.get('X-Request-Id')!));
       const logged = JSON.parse(line!) as { level: string; msg: string; request_id: string; error: { name: string; message: string }[] };
       expect(logged).toMatchObject({ level: 'error', msg: 'unhandled error', request_id: res.headers.get('X-Request-Id') });
       expect(logged.error.length).toBeGreaterThanOrEqual(2);
-      expect(logged.error[0]!.message).toMatch(/^Failed query: select/);
+      expect(logged.error[0]!.message).toMatch(/^Failed query: insert/);
       expect(logged.error.slice(1).map((e) => e.message).join(' ')).toMatch(/no such table: vps_not_migrated/);
     } finally {
       errors.mockRestore();

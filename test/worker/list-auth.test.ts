@@ -71,6 +71,20 @@ describe('GET /api/vps authentication', () => {
     expect((await get(`Bearer ${await tokenFor(freshUser(), { expiresIn: -5 })}`)).status).toBe(200);
   });
 
+  it('refuses a token it accepted before once the token expires (verified tokens are kept per isolate)', async () => {
+    const token = await tokenFor(freshUser(), { expiresIn: 5 });
+    expect((await get(`Bearer ${token}`)).status).toBe(200);
+    expect((await get(`Bearer ${token}`)).status).toBe(200);
+    vi.useFakeTimers({ toFake: ['Date'] });
+    try {
+      // Past exp and the 30-second clock tolerance, yet within the minute a verified token is kept.
+      vi.setSystemTime(Date.now() + 5_000 + 30_000 + 1000);
+      await expectChallenge(await get(`Bearer ${token}`), 'Token expired', 'Bearer realm="vps-sync", error="invalid_token", error_description="Token expired"');
+    } finally {
+      vi.useRealTimers();
+    }
+  });
+
   it('refuses a token without exp', async () => {
     await expectChallenge(await get(`Bearer ${await tokenFor(5, { expiresIn: null })}`), 'Token has no valid expiry', 'Bearer realm="vps-sync", error="invalid_token", error_description="Token has no valid expiry"');
   });

@@ -1,9 +1,8 @@
 import { env } from 'cloudflare:workers';
 import { beforeEach, describe, expect, it } from 'vitest';
 import type { VpsCreate } from '../../src/contract';
-import { d1MainSiteReads } from '../../src/store/d1/main-site-read';
+import { d1Store } from '../../src/store/d1/vps';
 import type { Vps } from '../../src/store/types';
-import { drizzle } from 'drizzle-orm/d1';
 import { freshUser } from './helpers';
 import { countedStore } from './round-trips';
 
@@ -55,9 +54,10 @@ describe('store.getForMainSite', () => {
     expect((await store.delete({ external_id }, 7)).outcome).toBe('deleted');
     const tombstone = await store.getForMainSite({ id: vps.id });
     expect(tombstone).toMatchObject({ id: vps.id, external_id, version: 7, status: 'running' });
-    expect(tombstone!.deleted_at).toBeInstanceOf(Date);
-    expect(tombstone!.deleted_at!.getTime()).toBeGreaterThanOrEqual(before - 1);
-    expect(tombstone!.deleted_at!.getTime()).toBe(tombstone!.updated_at.getTime());
+    // ISO 8601 as the other timestamps, the same instant as the delete's updated_at.
+    expect(tombstone!.deleted_at).toMatch(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/);
+    expect(Date.parse(tombstone!.deleted_at!)).toBeGreaterThanOrEqual(before - 1);
+    expect(tombstone!.deleted_at).toBe(tombstone!.updated_at);
     expect(await store.getForMainSite({ external_id })).toEqual(tombstone);
 
     expect(await store.getForMainSite({ id: 4_294_967_295 })).toBeNull();
@@ -124,7 +124,7 @@ describe('store.listForMainSite', () => {
         return typeof value === 'function' ? value.bind(target) : value;
       },
     });
-    const reads = d1MainSiteReads(drizzle(recording));
+    const reads = d1Store(recording);
     for (const includeDeleted of [true, false]) {
       await reads.listForMainSite(freshUser(), { limit: 10, before: 1_000_000, includeDeleted });
       const plan = await env.DB.prepare(`EXPLAIN QUERY PLAN ${query}`)

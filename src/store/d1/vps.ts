@@ -1,18 +1,26 @@
-import { and, desc, eq, inArray, isNull, lt, or, sql } from 'drizzle-orm';
+import { and, eq, isNull, lt, or, sql } from 'drizzle-orm';
 import { drizzle } from 'drizzle-orm/d1';
 import type { ReconcileItem, VpsCreate, VpsPatch, VpsRef } from '../../contract';
 import { vps } from '../../db/schema.sqlite';
 import { vpsColumns } from '../shared/columns';
-import { existingCreateOutcome, missedDeleteOutcome, missedUpdateOutcome, newRow, type StoredVps } from '../shared/outcomes';
+import { existingCreateOutcome, missedDeleteOutcome, missedUpdateOutcome, newRow, toVps, type StoredVps } from '../shared/outcomes';
 import { pageOf } from '../shared/page';
+import { readStatements } from '../shared/read-sql';
 import { planReconcile, settleReconcile } from '../shared/reconcile-plan';
 import { d1PurgeExpiredReconciles, d1ReconcilePage } from './reconcile-page';
 import { appliedWrites, planStatements, type ChangedRow } from './reconcile-writes';
-import type { CreateResult, DeleteResult, ListOptions, ListPage, ReconcileResult, UpdateResult, VpsStore } from '../types';
+import type { CreateResult, DeleteResult, ListOptions, ListPage, MainSiteListOptions, ReconcileResult, UpdateResult, Vps, VpsRecord, VpsStore } from '../types';
 import { translateD1Errors } from './errors';
-import { d1MainSiteReads } from './main-site-read';
 
 const { visible, stored } = vpsColumns(vps);
+
+/**
+ * Milliseconds since the epoch (timestamp_ms) as Date#toISOString() writes them; integer
+ * arithmetic only, so no millisecond is lost to floating point.
+ */
+const isoTimestamp = (column: string) =>
+  `strftime('%Y-%m-%dT%H:%M:%S', ${column} / 1000, 'unixepoch') || printf('.%03dZ', ${column} % 1000)`;
+const reads = readStatements(isoTimestamp);
 
 const byRef = (ref: VpsRef) => ('id' in ref ? eq(vps.id, ref.id) : eq(vps.external_id, ref.external_id));
 /** Writes carrying a version apply only over an older one. */
@@ -25,13 +33,20 @@ const olderThan = (version?: number) => (version === undefined ? undefined : lt(
  */
 export function d1Store(binding: D1Database): VpsStore {
   const db = drizzle(binding);
+  /** D1 statements of the read path, prepared once per SQL text; each request binds its own copy. */
+  const prepared = new Map<string, D1PreparedStatement>();
+  const query = async <T>({ sql, params }: { sql: string; params: (string | number)[] }): Promise<T[]> => {
+    let statement = prepared.get(sql);
+    if (!statement) prepared.set(sql, (statement = binding.prepare(sql)));
+    return (await statement.bind(...params).all<T>()).results;
+  };
   const current = async (ref: VpsRef): Promise<StoredVps | undefined> => (await db.select(stored).from(vps).where(byRef(ref)))[0];
 
   return translateD1Errors({
     async create(input: VpsCreate): Promise<CreateResult> {
       const row = await newRow(input, new Date());
       const [created] = await db.insert(vps).values(row).onConflictDoNothing({ target: vps.external_id }).returning(visible);
-      if (created) return { outcome: 'created', vps: created };
+      if (created) return { outcome: 'created', vps: toVps(created) };
       // Only an existing external_id stops the insert: decide replay or conflict from that row.
       const existing = await current({ external_id: input.external_id! });
       if (!existing) throw new Error('create conflicted on an external_id that cannot be read back');
@@ -44,7 +59,7 @@ export function d1Store(binding: D1Database): VpsStore {
         .set({ ...patch, updated_at: new Date(), ...(version === undefined ? {} : { version }) })
         .where(and(byRef(ref), isNull(vps.deleted_at), olderThan(version)))
         .returning(visible);
-      if (row) return { outcome: 'updated', vps: row };
+      if (row) return { outcome: 'updated', vps: toVps(row) };
       return missedUpdateOutcome(await current(ref));
     },
 
@@ -60,36 +75,26 @@ export function d1Store(binding: D1Database): VpsStore {
       return missedDeleteOutcome(await current(ref));
     },
 
-    ...d1MainSiteReads(db),
+    async getForMainSite(ref: VpsRef) {
+      const [row] = await query<VpsRecord>(reads.getForMainSite(ref));
+      return row ?? null;
+    },
+
+    async listForMainSite(userId: number, options: MainSiteListOptions): Promise<ListPage<VpsRecord>> {
+      return pageOf(await query<VpsRecord>(reads.listForMainSite(userId, options)), options.limit);
+    },
 
     async ping() {
       await db.select({ id: vps.id }).from(vps).limit(1);
     },
 
     async get(userId: number, id: number) {
-      const [row] = await db
-        .select(visible)
-        .from(vps)
-        .where(and(eq(vps.id, id), eq(vps.user_id, userId), isNull(vps.deleted_at)));
+      const [row] = await query<Vps>(reads.get(userId, id));
       return row ?? null;
     },
 
-    async listForUser(userId: number, { limit, before, status, hypervisor }: ListOptions): Promise<ListPage> {
-      const rows = await db
-        .select(visible)
-        .from(vps)
-        .where(
-          and(
-            eq(vps.user_id, userId),
-            isNull(vps.deleted_at),
-            before === undefined ? undefined : lt(vps.id, before),
-            status ? inArray(vps.status, status) : undefined,
-            hypervisor ? inArray(vps.hypervisor, hypervisor) : undefined,
-          ),
-        )
-        .orderBy(desc(vps.id))
-        .limit(limit + 1);
-      return pageOf(rows, limit);
+    async listForUser(userId: number, options: ListOptions): Promise<ListPage> {
+      return pageOf(await query<Vps>(reads.list(userId, options)), options.limit);
     },
 
     /**

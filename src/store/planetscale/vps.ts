@@ -1,19 +1,31 @@
 import type { Client } from '@planetscale/database';
-import { and, desc, eq, inArray, isNull, lt, or } from 'drizzle-orm';
+import { and, eq, inArray, isNull, lt, or } from 'drizzle-orm';
 import { drizzle } from 'drizzle-orm/planetscale-serverless';
 import type { ReconcileItem, VpsCreate, VpsPatch, VpsRef } from '../../contract';
 import { vps } from '../../db/schema.mysql';
 import { vpsColumns } from '../shared/columns';
 import { existingCreateOutcome, missedDeleteOutcome, missedUpdateOutcome, newRow, toVps, type StoredVps } from '../shared/outcomes';
 import { pageOf } from '../shared/page';
+import { readStatements } from '../shared/read-sql';
 import { planReconcile, settleReconcile } from '../shared/reconcile-plan';
 import { planetscalePurgeExpiredReconciles, planetscaleReconcilePage } from './reconcile-page';
 import { appliedPlan, upsertPlan } from './reconcile-writes';
-import type { CreateResult, DeleteResult, ListOptions, ListPage, ReconcileResult, UpdateResult, VpsStore } from '../types';
+import type { CreateResult, DeleteResult, ListOptions, ListPage, MainSiteListOptions, ReconcileResult, UpdateResult, Vps, VpsRecord, VpsStore } from '../types';
 import { isDuplicateKey, translateDriverErrors } from './errors';
-import { planetscaleMainSiteReads } from './main-site-read';
 
-const { visible, stored } = vpsColumns(vps);
+const { stored } = vpsColumns(vps);
+
+/** The driver hands DATETIME(3) over as `YYYY-MM-DD HH:MM:SS.mmm` (UTC, as written) and BIGINT as a string. */
+const reads = readStatements((column) => column);
+type ReadRow = Omit<VpsRecord, 'version' | 'deleted_at'> & { version: string | number; deleted_at?: string | null };
+const iso = (datetime: string) => `${datetime.replace(' ', 'T')}Z`;
+const fromRead = (row: ReadRow): Vps => ({
+  ...row,
+  version: Number(row.version),
+  created_at: iso(row.created_at),
+  updated_at: iso(row.updated_at),
+});
+const recordFromRead = (row: ReadRow): VpsRecord => ({ ...fromRead(row), deleted_at: row.deleted_at ? iso(row.deleted_at) : null });
 
 const byRef = (ref: VpsRef) => ('id' in ref ? eq(vps.id, ref.id) : eq(vps.external_id, ref.external_id));
 /** Writes carrying a version apply only over an older one. */
@@ -26,6 +38,10 @@ const olderThan = (version?: number) => (version === undefined ? undefined : lt(
  */
 export function planetscaleStore(client: Client): VpsStore {
   const db = drizzle({ client });
+  type Statement = { sql: string; params: (string | number)[] };
+  const query = async ({ sql, params }: Statement): Promise<Vps[]> => (await client.execute<ReadRow>(sql, params)).rows.map(fromRead);
+  const records = async ({ sql, params }: Statement): Promise<VpsRecord[]> =>
+    (await client.execute<ReadRow>(sql, params)).rows.map(recordFromRead);
   const current = async (ref: VpsRef): Promise<StoredVps | undefined> => (await db.select(stored).from(vps).where(byRef(ref)))[0];
 
   return translateDriverErrors({
@@ -70,36 +86,26 @@ export function planetscaleStore(client: Client): VpsStore {
       return missedDeleteOutcome(await current(ref));
     },
 
-    ...planetscaleMainSiteReads(db),
+    async getForMainSite(ref: VpsRef) {
+      const [row] = await records(reads.getForMainSite(ref));
+      return row ?? null;
+    },
+
+    async listForMainSite(userId: number, options: MainSiteListOptions): Promise<ListPage<VpsRecord>> {
+      return pageOf(await records(reads.listForMainSite(userId, options)), options.limit);
+    },
 
     async ping() {
       await db.select({ id: vps.id }).from(vps).limit(1);
     },
 
     async get(userId: number, id: number) {
-      const [row] = await db
-        .select(visible)
-        .from(vps)
-        .where(and(eq(vps.id, id), eq(vps.user_id, userId), isNull(vps.deleted_at)));
+      const [row] = await query(reads.get(userId, id));
       return row ?? null;
     },
 
-    async listForUser(userId: number, { limit, before, status, hypervisor }: ListOptions): Promise<ListPage> {
-      const rows = await db
-        .select(visible)
-        .from(vps)
-        .where(
-          and(
-            eq(vps.user_id, userId),
-            isNull(vps.deleted_at),
-            before === undefined ? undefined : lt(vps.id, before),
-            status ? inArray(vps.status, status) : undefined,
-            hypervisor ? inArray(vps.hypervisor, hypervisor) : undefined,
-          ),
-        )
-        .orderBy(desc(vps.id))
-        .limit(limit + 1);
-      return pageOf(rows, limit);
+    async listForUser(userId: number, options: ListOptions): Promise<ListPage> {
+      return pageOf(await query(reads.list(userId, options)), options.limit);
     },
 
     async reconcile(userId: number, items: ReconcileItem[], { dryRun, version }: { dryRun: boolean; version?: number }): Promise<ReconcileResult> {

@@ -1,14 +1,18 @@
 import { createFingerprint, type IdempotencyState, type ReconcileItem, type VpsCreate } from '../../contract';
 import type { CreateResult, DeleteResult, IdempotencyClaim, UpdateResult, Vps } from '../types';
 
+/** The API's columns as Drizzle reads them: timestamps as Dates. */
+export type VpsRow = Omit<Vps, 'created_at' | 'updated_at'> & { created_at: Date; updated_at: Date };
+
 /** A row as the stores read it for decisions: the API's VPS plus tombstone and create fingerprint. */
-export interface StoredVps extends Vps {
+export interface StoredVps extends VpsRow {
   deleted_at: Date | null;
   create_hash: string | null;
 }
 
-export function toVps({ deleted_at: _deleted, create_hash: _hash, ...vps }: StoredVps): Vps {
-  return vps;
+/** The VPS a row shows (timestamps as ISO strings, in place, so the JSON keeps its key order). */
+export function toVps({ deleted_at: _deleted, create_hash: _hash, ...row }: VpsRow & Partial<Pick<StoredVps, 'deleted_at' | 'create_hash'>>): Vps {
+  return { ...row, created_at: row.created_at.toISOString(), updated_at: row.updated_at.toISOString() };
 }
 
 /** A create whose external_id already exists: the same payload is a replay, another one a conflict. */
