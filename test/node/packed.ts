@@ -10,6 +10,7 @@ import { cp, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { promisify } from 'node:util';
+import { distFingerprint, readShipped } from '../../scripts/package-content.ts';
 
 const root = resolve(import.meta.dirname, '../..');
 const run = promisify(execFile);
@@ -94,3 +95,18 @@ export const importsIn = (readme: string) =>
 /** The modules an ESM bundle imports. */
 export const bundleImports = (bundle: string) =>
   [...new Set([...bundle.matchAll(/^import .* from ["']([^"']+)["'];?$/gm)].map((m) => m[1]!))].sort();
+
+/**
+ * Why the installed package's dist does not match packages/<dir>/shipped.json, or '' when it
+ * does: content that changed needs a new version (a tarball's name must stand for one content).
+ */
+export async function unrecordedContent(dir: 'client' | 'panel', packed: Packed): Promise<string> {
+  const shipped = await readShipped(dir);
+  const fingerprint = await distFingerprint(packed.installed);
+  const { version } = packed.manifest;
+  if (shipped.version === version && shipped.dist_sha256 === fingerprint) return '';
+  if (shipped.version === version) {
+    return `packages/${dir} ships other content than its version ${version} did: bump the version in package.json, add it to CHANGELOG.md, then npm run packages:record`;
+  }
+  return `packages/${dir} is now ${version} but shipped.json records ${shipped.version}: npm run packages:record`;
+}

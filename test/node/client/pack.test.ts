@@ -2,7 +2,7 @@ import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { TEST_BINDINGS } from '../../bindings.ts';
-import { bundleImports, importsIn, packAndInstall, runInApp, tarballName, typecheckConsumer, type Packed } from '../packed.ts';
+import { bundleImports, importsIn, packAndInstall, runInApp, tarballName, typecheckConsumer, unrecordedContent, type Packed } from '../packed.ts';
 
 /**
  * packages/client as a main site gets it: `npm pack` (npm run pack:client), then the tarball
@@ -24,6 +24,10 @@ beforeAll(async () => {
 afterAll(() => packed?.remove());
 
 describe('npm pack of @vps-sync/client', () => {
+  it('ships exactly what shipped.json records for its version (new content, new version)', async () => {
+    expect(await unrecordedContent('client', packed)).toBe('');
+  });
+
   it('names the tarball by the package name and version, and ships only dist, the README and the changelog', async () => {
     expect(packed.manifest.name).toBe('@vps-sync/client');
     expect(packed.filename).toBe(tarballName(packed.manifest));

@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { TEST_BINDINGS } from '../../bindings.ts';
 import { panelToken } from '../panel.ts';
-import { bundleImports, importsIn, packAndInstall, runInApp, tarballName, typecheckConsumer, type Packed } from '../packed.ts';
+import { bundleImports, importsIn, packAndInstall, runInApp, tarballName, typecheckConsumer, unrecordedContent, type Packed } from '../packed.ts';
 
 /**
  * packages/panel as a panel frontend gets it: `npm pack` (npm run pack:panel), the tarball
@@ -20,6 +20,10 @@ beforeAll(async () => {
 afterAll(() => packed?.remove());
 
 describe('npm pack of @vps-sync/panel', () => {
+  it('ships exactly what shipped.json records for its version (new content, new version)', async () => {
+    expect(await unrecordedContent('panel', packed)).toBe('');
+  });
+
   it('names the tarball by the package name and version, and ships only dist, the README and the changelog', async () => {
     expect(packed.manifest.name).toBe('@vps-sync/panel');
     expect(packed.filename).toBe(tarballName(packed.manifest));
