@@ -1,28 +1,38 @@
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { TEST_BINDINGS } from '../../bindings.ts';
+import { TEST_BINDINGS, TEST_SIGNING_SECRET, TEST_WRONG_SIGNING_SECRET } from '../../bindings.ts';
 import { listVps } from '../panel.ts';
 import { startServer, type RunningServer } from './processes.ts';
 
 /**
  * examples/express run as the main site would run it: its own Node process, importing the built
- * client through `@vps-sync/client`, pointed at the local Worker (test/node/global-setup.ts) and
- * driven over HTTP.
+ * client through `@vps-sync/client`, signing with the panel's signing secret, pointed at the local
+ * Worker (test/node/global-setup.ts, which verifies signed requests) and driven over HTTP.
  */
 const workerUrl = inject('workerUrl');
 let shop: RunningServer | undefined;
 
-beforeAll(async () => {
-  shop = await startServer(
+const startShop = (signingSecret: string) =>
+  startServer(
     process.execPath,
     ['--import', 'tsx', 'examples/express/server.ts'],
-    { ...process.env, PORT: '0', HOST: '127.0.0.1', VPS_SYNC_URL: workerUrl, VPS_SYNC_API_KEY: TEST_BINDINGS.VPS_SYNC_API_KEY },
+    {
+      ...process.env,
+      PORT: '0',
+      HOST: '127.0.0.1',
+      VPS_SYNC_URL: workerUrl,
+      VPS_SYNC_API_KEY: TEST_BINDINGS.VPS_SYNC_API_KEY,
+      VPS_SYNC_SIGNING_SECRET: signingSecret,
+    },
     /^shop listening on /,
   );
+
+beforeAll(async () => {
+  shop = await startShop(TEST_SIGNING_SECRET);
 }, 60_000);
 afterAll(() => shop?.stop());
 
-const call = async (method: string, path: string, body?: object) => {
-  const response = await fetch(`${shop!.url}${path}`, {
+const call = async (method: string, path: string, body?: object, server = shop!) => {
+  const response = await fetch(`${server.url}${path}`, {
     method,
     headers: body ? { 'Content-Type': 'application/json' } : {},
     body: body ? JSON.stringify(body) : undefined,
@@ -57,4 +67,15 @@ describe('examples/express', () => {
     expect(await call('POST', '/orders/9999/ready')).toEqual({ status: 404, body: { error: 'no such order in the panel' } });
     expect(await listVps(workerUrl, 202)).toEqual([]);
   });
+
+  it('signs its requests: the same shop with another signing secret is refused by the panel', async () => {
+    const forged = await startShop(TEST_WRONG_SIGNING_SECRET);
+    try {
+      const paid = await call('POST', '/orders/1003/pay', { userId: 203, plan: 'vps-s', name: 'shop-3', os: 'Debian 12' }, forged);
+      expect(paid).toEqual({ status: 502, body: { error: 'panel sync failed' } });
+      expect(await listVps(workerUrl, 203)).toEqual([]);
+    } finally {
+      await forged.stop();
+    }
+  }, 60_000);
 });
