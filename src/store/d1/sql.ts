@@ -5,8 +5,8 @@ const encode = (value: SqlValue) => (value instanceof Date ? value.getTime() : v
 
 /**
  * The hand-written statements of one D1 binding (both stores' SQL is written out: no query
- * builder ships in the Worker). Each SQL text is prepared once per isolate; every call binds its
- * own copy. `all`, `run` and a batch are one round trip each.
+ * builder ships in the Worker). Each SQL text (a bounded number of shapes) is prepared once per
+ * isolate; every call binds its own copy. `all`, `run` and a batch are one round trip each.
  */
 export function d1Sql(binding: D1Database) {
   const prepared = new Map<string, D1PreparedStatement>();
