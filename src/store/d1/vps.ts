@@ -33,7 +33,7 @@ const RECONCILE_READ = `SELECT ${STORED_COLUMNS} FROM vps WHERE user_id = ? OR e
  */
 export function d1Store(binding: D1Database): VpsStore {
   const sql = d1Sql(binding);
-  const query = <T>({ sql: text, params }: { sql: string; params: (string | number)[] }) => sql.all<T>(text, params);
+  const query = <T>({ sql: text, params }: Statement) => sql.all<T>(text, params);
   /** The rows a statement returns, decoded for decisions. */
   const stored = async ({ sql: text, params }: Statement) => (await sql.all<StoredVpsOnD1>(text, params)).map(storedVps);
   const current = async (ref: VpsRef): Promise<StoredVps | undefined> => (await stored(currentRow(ref)))[0];
