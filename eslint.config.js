@@ -22,6 +22,18 @@ export default tseslint.config(
     },
   },
   {
+    // The Worker runs SQL of its own: Drizzle (and the schema built on it) is drizzle-kit's, at dev
+    // time only, and would put its dialects back in the bundle (test/node/bundle-size.test.ts).
+    files: ['src/**/*.ts'],
+    ignores: ['src/db/**'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        { patterns: [{ regex: '^drizzle-orm(/|$)|/db/schema\\.', message: 'No Drizzle at run time: write the SQL (src/store/shared/*-sql.ts, the stores).' }] },
+      ],
+    },
+  },
+  {
     files: ['src/contract/**/*.ts'],
     rules: {
       'no-restricted-imports': contractOnly(['zod(/mini)?$', '\\./'], 'src/contract imports only zod and its own files.'),

@@ -23,8 +23,8 @@ export const log = {
 };
 
 /**
- * An error and its causes as loggable fields (Drizzle keeps the driver's error, "no such table"
- * or an errno, in `cause`). For logs only: none of this may reach a client.
+ * An error and its causes as loggable fields (a wrapper, such as the 503's StoreUnavailableError, keeps
+ * the driver's error, "no such table" or an errno, in `cause`). For logs only: none of this may reach a client.
  */
 export function errorChain(err: unknown, maxDepth = 5): LogFields[] {
   const chain: LogFields[] = [];

@@ -9,7 +9,7 @@ export interface Fault {
   count?: number;
   /**
    * Apply only to Execute requests whose SQL matches this case-insensitive regular expression
-   * (e.g. "^insert into `vps`"), so a test can fail one statement of an operation and not the
+   * (e.g. "^insert into vps "), so a test can fail one statement of an operation and not the
    * others. Omitted = every request. CreateSession never matches a pattern.
    */
   match?: string;

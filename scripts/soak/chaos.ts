@@ -22,7 +22,7 @@ interface Outage {
 }
 
 const TRANSIENT_ERRNOS = [1213, 1205, 1040, 2013, 1290, 1836];
-const STATEMENTS = ['^insert into `vps`', '^update `vps`', '^select', '^insert into `idempotency_keys`', '^(update|delete from) `idempotency_keys`', '^commit'];
+const STATEMENTS = ['^insert into vps ', '^update vps ', '^select', '^insert into idempotency_keys ', '^(update|delete from) idempotency_keys ', '^commit'];
 
 function outages(endpoint: PsHttpServer, proxy: TcpProxy, random: Random): Outage[] {
   return [

@@ -19,8 +19,8 @@ const cached = new WeakMap<DatabaseConfig, Stores>();
 
 /**
  * The stores of the configured database: PlanetScale when DATABASE_URL/DATABASE_HOST is set,
- * the embedded D1 database otherwise. Building them does no I/O, but is not free (Drizzle's
- * session, the error-translating wrappers): they are built once per configuration and isolate.
+ * the embedded D1 database otherwise. Building them does no I/O, but is not free (the prepared
+ * statements' caches, the error-translating wrappers): they are built once per configuration and isolate.
  * `fetchImpl` lets tests observe PlanetScale's HTTP traffic: such stores are never cached.
  */
 export function storesFor(database: DatabaseConfig, fetchImpl?: typeof fetch): Stores {

@@ -1,5 +1,4 @@
 import { DatabaseError, UnknownError } from '@planetscale/database';
-import { DrizzleQueryError } from 'drizzle-orm/errors';
 import { describe, expect, it } from 'vitest';
 import { StoreUnavailableError } from '../../src/errors';
 import { classifyFailure, FAILURE_CLASSES, isDuplicateKey, isUnavailable } from '../../src/store/planetscale/errors';
@@ -97,10 +96,10 @@ describe('the PlanetScale failure table', () => {
     }
   });
 
-  it('looks through the errors Drizzle wraps around the driver', () => {
-    const wrapped = new DrizzleQueryError('select 1', [], statementError('UNAVAILABLE', 2002));
+  it('looks through errors wrapped around the driver\'s (their cause)', () => {
+    const wrapped = new Error('select 1 failed', { cause: statementError('UNAVAILABLE', 2002) });
     expect(row(wrapped)).toBe('transient_code');
-    const duplicate = new DrizzleQueryError('insert', [], statementError('ALREADY_EXISTS', 1062, "Duplicate entry 'x' for key 'vps_external_id_unique'"));
+    const duplicate = new Error('insert failed', { cause: statementError('ALREADY_EXISTS', 1062, "Duplicate entry 'x' for key 'vps_external_id_unique'") });
     expect(row(duplicate)).toBe('statement_rejected');
     expect(isDuplicateKey(duplicate)).toBe(true);
     expect(isDuplicateKey(wrapped)).toBe(false);

@@ -7,7 +7,7 @@ import { call, callWith, errorBody } from './helpers';
 /** The D1 binding with every statement rewritten to name a table that does not exist. */
 const withoutTables = new Proxy(env.DB, {
   get(target, prop) {
-    if (prop === 'prepare') return (sql: string) => target.prepare(sql.replaceAll('"vps"', '"vps_never_migrated"'));
+    if (prop === 'prepare') return (sql: string) => target.prepare(sql.replaceAll(/\bvps\b/g, 'vps_never_migrated'));
     const value = Reflect.get(target, prop, target);
     return typeof value === 'function' ? value.bind(target) : value;
   },

@@ -334,7 +334,7 @@ function failingStore(): VpsStore {
   const database = configuredDatabase();
   if (database.kind === 'planetscale') {
     const failing: typeof fetch = async (input, init) => {
-      if (typeof init?.body === 'string' && /insert into `reconcile_listed_ids`/i.test(init.body)) throw new Error('injected failure');
+      if (typeof init?.body === 'string' && /insert into reconcile_listed_ids /i.test(init.body)) throw new Error('injected failure');
       return fetch(input, init);
     };
     return storesFor(database, failing).vps;

@@ -1,16 +1,12 @@
-import { and, eq, inArray, isNotNull, isNull, lt, or, sql } from 'drizzle-orm';
-import type { BatchItem } from 'drizzle-orm/batch';
-import type { DrizzleD1Database } from 'drizzle-orm/d1';
 import type { ReconcileItem, ReconcilePage } from '../../contract';
-import { reconcileListedIds as listed, reconcileRuns as runs, vps } from '../../db/schema.sqlite';
-import { vpsColumns } from '../shared/columns';
+import { STORED_COLUMNS } from '../shared/columns';
 import { planReconcile, settleReconcile } from '../shared/reconcile-plan';
-import { appliedPage, isRefusal, judgePage, runAfter, withSweep } from '../shared/reconcile-run';
+import { appliedPage, isRefusal, judgePage, runAfter, withSweep, type ReconcileRun } from '../shared/reconcile-run';
 import { someCause } from '../shared/unavailable';
 import type { ReconcilePageResult } from '../types';
-import { appliedWrites, changedRow, planStatements, type ChangedRow } from './reconcile-writes';
-
-const { stored } = vpsColumns(vps);
+import { appliedWrites, planStatements, RETURNING_CHANGED, type ChangedRow } from './reconcile-writes';
+import type { D1Sql } from './sql';
+import { storedVps, type StoredVpsOnD1 } from './vps-row';
 
 interface PageRequest {
   userId: number;
@@ -19,15 +15,27 @@ interface PageRequest {
   page: ReconcilePage;
 }
 
+/** A run's row as D1 hands it over: timestamps in integer milliseconds. */
+type RunOnD1 = Omit<ReconcileRun, 'expires_at'> & { created_at: number; expires_at: number };
+
+const RUN = 'SELECT id, user_id, version, pages, state, created_at, expires_at FROM reconcile_runs WHERE id = ?';
+const runOf = ([row]: RunOnD1[]): ReconcileRun | undefined => row && { ...row, expires_at: new Date(row.expires_at) };
+
+/** One parameter for all external_ids (json_each) keeps a statement within D1's bound-parameter limit. */
+const ROWS_OF_IDS = `SELECT ${STORED_COLUMNS} FROM vps WHERE external_id IN (SELECT value FROM json_each(?))`;
+
 /**
  * The run's row is written first in every page's batch: a page its run no longer accepts (or a
  * run that is gone) writes `pages` NULL, and the NOT NULL constraint fails the whole batch.
  */
 const GUARD_FAILED = /NOT NULL constraint failed: reconcile_runs\.pages/;
+/** The run's new `pages`, or NULL unless the run is the one the page expects (same user and version, open, unexpired, this page next or repeated). */
+const GUARDED_PAGES =
+  "pages = CASE WHEN user_id = ? AND version IS ? AND state = 'open' AND expires_at > ? AND pages IN (?, ?) THEN ? ELSE NULL END, state = ?, expires_at = ?";
+const RUN_COLUMNS = '(id, user_id, version, pages, state, created_at, expires_at)';
 
 /** The user's live VPS with an external_id no page of the run listed. */
-const notListed = (runId: string) =>
-  sql`NOT EXISTS (SELECT 1 FROM ${listed} WHERE ${listed.run_id} = ${runId} AND ${listed.external_id} = ${vps.external_id})`;
+const NOT_LISTED = 'NOT EXISTS (SELECT 1 FROM reconcile_listed_ids WHERE reconcile_listed_ids.run_id = ? AND reconcile_listed_ids.external_id = vps.external_id)';
 
 /**
  * One page on D1. Its read (the run and the rows holding its external_ids) is outside the batch,
@@ -37,70 +45,63 @@ const notListed = (runId: string) =>
  * guarded as a single reconcile's; the final page's deletes are decided inside the batch, so
  * nothing can slip in between.
  */
-export async function d1ReconcilePage(db: DrizzleD1Database, request: PageRequest, now: Date): Promise<ReconcilePageResult> {
+export async function d1ReconcilePage(sql: D1Sql, request: PageRequest, now: Date): Promise<ReconcilePageResult> {
   const { userId, items, version, page } = request;
-  const ids = items.map((i) => i.external_id);
-  const runOf = () => db.select().from(runs).where(eq(runs.id, page.reconcile_id));
-  const [[run], rows] = await db.batch([
-    runOf(),
-    db.select(stored).from(vps).where(sql`${vps.external_id} IN (SELECT value FROM json_each(${JSON.stringify(ids)}))`),
-  ]);
-  const judged = judgePage(run, userId, version, page, now);
+  const id = page.reconcile_id;
+  const ids = JSON.stringify(items.map((i) => i.external_id));
+  const [runs, rows] = (await sql.batch([sql.statement(RUN, [id]), sql.statement(ROWS_OF_IDS, [ids])])) as [RunOnD1[], StoredVpsOnD1[]];
+  const judged = judgePage(runOf(runs), userId, version, page, now);
   if (isRefusal(judged)) return judged;
 
-  const plan = planReconcile(userId, items, rows, version);
+  const plan = planReconcile(userId, items, rows.map(storedVps), version);
   const after = runAfter(page, now);
-  const accepts = sql`${runs.user_id} = ${userId} AND ${runs.version} IS ${version ?? null} AND ${runs.state} = 'open'
-    AND ${runs.expires_at} > ${now.getTime()} AND ${runs.pages} IN (${page.number - 1}, ${page.number})`;
-  const guarded = { pages: sql`CASE WHEN ${accepts} THEN ${after.pages} ELSE NULL END`, state: after.state, expires_at: after.expires_at };
+  const guarded = [userId, version ?? null, now, page.number - 1, page.number, after.pages, after.state, after.expires_at];
   // Page 1 starts the run (or, found, is checked like any page); a later page finding no run
   // inserts one with no pages, which fails the batch.
-  const runWrites: BatchItem<'sqlite'>[] =
+  const runWrites =
     page.number === 1
       ? [
-          db
-            .insert(runs)
-            .values({ id: page.reconcile_id, user_id: userId, version: version ?? null, created_at: now, ...after })
-            .onConflictDoUpdate({ target: runs.id, set: guarded }),
+          sql.statement(`INSERT INTO reconcile_runs ${RUN_COLUMNS} VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT (id) DO UPDATE SET ${GUARDED_PAGES}`, [
+            id,
+            userId,
+            version ?? null,
+            after.pages,
+            after.state,
+            now,
+            after.expires_at,
+            ...guarded,
+          ]),
         ]
       : [
-          db.update(runs).set(guarded).where(eq(runs.id, page.reconcile_id)),
-          db
-            .insert(runs)
-            .select(
-              sql`SELECT ${page.reconcile_id}, ${userId}, NULL, NULL, 'open', ${now.getTime()}, ${now.getTime()} WHERE NOT EXISTS (SELECT 1 FROM ${runs} WHERE ${runs.id} = ${page.reconcile_id})`,
-            ),
+          sql.statement(`UPDATE reconcile_runs SET ${GUARDED_PAGES} WHERE id = ?`, [...guarded, id]),
+          sql.statement(
+            `INSERT INTO reconcile_runs ${RUN_COLUMNS} SELECT ?, ?, NULL, NULL, 'open', ?, ? WHERE NOT EXISTS (SELECT 1 FROM reconcile_runs WHERE id = ?)`,
+            [id, userId, now, now, id],
+          ),
         ];
-  // One parameter for all external_ids (json_each), within D1's bound-parameter limit.
-  const listIds = db
-    .insert(listed)
-    .select(sql`SELECT ${page.reconcile_id}, value FROM json_each(${JSON.stringify(ids)}) WHERE true`)
-    .onConflictDoNothing();
-  const { statements: writes, kinds } = await planStatements(db, plan, now);
-  const sweep: BatchItem<'sqlite'>[] = page.final
+  // One parameter for all external_ids (json_each), within D1's bound-parameter limit; WHERE
+  // true tells SQLite's parser the ON CONFLICT is the INSERT's.
+  const listIds = sql.statement('INSERT INTO reconcile_listed_ids (run_id, external_id) SELECT ?, value FROM json_each(?) WHERE true ON CONFLICT DO NOTHING', [id, ids]);
+  const { statements: writes, kinds } = await planStatements(sql, plan, now);
+  const sweep = page.final
     ? [
-        db
-          .update(vps)
-          .set({ deleted_at: now, updated_at: now })
-          .where(
-            and(eq(vps.user_id, userId), isNull(vps.deleted_at), isNotNull(vps.external_id), notListed(page.reconcile_id), version === undefined ? undefined : lt(vps.version, version)),
-          )
-          .returning(changedRow),
-        db
-          .select({ external_id: vps.external_id })
-          .from(vps)
-          .where(and(eq(vps.user_id, userId), isNull(vps.deleted_at), or(isNull(vps.external_id), notListed(page.reconcile_id)))),
+        sql.statement(
+          `UPDATE vps SET deleted_at = ?, updated_at = ? WHERE user_id = ? AND deleted_at IS NULL AND external_id IS NOT NULL AND ${NOT_LISTED}` +
+            (version === undefined ? '' : ' AND version < ?') +
+            RETURNING_CHANGED,
+          [now, now, userId, id, ...(version === undefined ? [] : [version])],
+        ),
+        sql.statement(`SELECT external_id FROM vps WHERE user_id = ? AND deleted_at IS NULL AND (external_id IS NULL OR ${NOT_LISTED})`, [userId, id]),
       ]
     : [];
 
-  let results: unknown[];
+  let results: unknown[][];
   try {
-    results = await db.batch([...runWrites, listIds, ...writes, ...sweep] as [BatchItem<'sqlite'>, ...BatchItem<'sqlite'>[]]);
+    results = await sql.batch([...runWrites, listIds, ...writes, ...sweep]);
   } catch (err) {
     if (!someCause(err, (e) => GUARD_FAILED.test(e.message))) throw err;
     // The run changed since the read (another request, or the purge): say how, as the read would have.
-    const [current] = await runOf();
-    const refusal = judgePage(current, userId, version, page, now);
+    const refusal = judgePage(runOf(await sql.all<RunOnD1>(RUN, [id])), userId, version, page, now);
     if (isRefusal(refusal)) return refusal;
     throw err;
   }
@@ -116,11 +117,10 @@ export async function d1ReconcilePage(db: DrizzleD1Database, request: PageReques
 }
 
 /** Drops the expired runs and their listed external_ids, in one batch. */
-export async function d1PurgeExpiredReconciles(db: DrizzleD1Database, now: Date): Promise<number> {
-  const expired = db.select({ id: runs.id }).from(runs).where(lt(runs.expires_at, now));
-  const [, dropped] = await db.batch([
-    db.delete(listed).where(inArray(listed.run_id, expired)),
-    db.delete(runs).where(lt(runs.expires_at, now)).returning({ id: runs.id }),
+export async function d1PurgeExpiredReconciles(sql: D1Sql, now: Date): Promise<number> {
+  const [, dropped] = await sql.batch([
+    sql.statement('DELETE FROM reconcile_listed_ids WHERE run_id IN (SELECT id FROM reconcile_runs WHERE expires_at < ?)', [now]),
+    sql.statement('DELETE FROM reconcile_runs WHERE expires_at < ? RETURNING id', [now]),
   ]);
-  return dropped.length;
+  return dropped!.length;
 }

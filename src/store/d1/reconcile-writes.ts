@@ -1,55 +1,49 @@
-import { and, eq, isNull, or, type SQL } from 'drizzle-orm';
-import type { BatchItem } from 'drizzle-orm/batch';
-import type { DrizzleD1Database } from 'drizzle-orm/d1';
-import { vps } from '../../db/schema.sqlite';
+import { CHANGED_COLUMNS, DESCRIBED_COLUMNS, NEW_ROW_COLUMNS } from '../shared/columns';
 import { newRow, type StoredVps } from '../shared/outcomes';
 import type { AppliedRow, AppliedWrites, ReconcilePlan } from '../shared/reconcile-plan';
+import type { SqlValue } from '../shared/statement';
+import { insertRows, updateSet } from '../shared/write-sql';
+import type { D1Sql } from './sql';
 
 /** D1 binds at most 100 parameters per statement: multi-row writes go in chunks. */
 const MAX_PARAMS = 100;
 const chunk = <T>(items: T[], size: number) =>
   Array.from({ length: Math.ceil(items.length / size) }, (_, i) => items.slice(i * size, (i + 1) * size));
 
-const DESCRIBED = ['name', 'status', 'cpu', 'ram', 'disk', 'os', 'hypervisor'] as const;
 /** The row exactly as a reconcile's plan read it: any write since (even in the same millisecond) breaks the match. */
-const unchangedSince = (row: StoredVps): SQL =>
-  and(
-    eq(vps.id, row.id),
-    isNull(vps.deleted_at),
-    eq(vps.user_id, row.user_id),
-    eq(vps.version, row.version),
-    eq(vps.updated_at, row.updated_at),
-    ...DESCRIBED.map((f) => eq(vps[f], row[f])),
-  )!;
-/** Bound parameters of one unchangedSince() guard. */
-const GUARD_PARAMS = 5 + DESCRIBED.length;
+const UNCHANGED_SINCE = `(id = ? AND deleted_at IS NULL AND user_id = ? AND version = ? AND updated_at = ? AND ${DESCRIBED_COLUMNS.map((c) => `${c} = ?`).join(' AND ')})`;
+const unchangedSince = (row: StoredVps): SqlValue[] => [row.id, row.user_id, row.version, row.updated_at, ...DESCRIBED_COLUMNS.map((c) => row[c])];
+/** Bound parameters of one UNCHANGED_SINCE guard. */
+const GUARD_PARAMS = 4 + DESCRIBED_COLUMNS.length;
 
 type WriteKind = keyof AppliedWrites;
 
 /** What each write of a reconcile returns: the row as it left it. */
-export const changedRow = { id: vps.id, external_id: vps.external_id, version: vps.version };
+export const RETURNING_CHANGED = ` RETURNING ${CHANGED_COLUMNS}`;
 export type ChangedRow = { id: number; external_id: string | null; version: number };
 
 /**
  * A reconcile plan as batch statements, each guarded by the state the plan was made from, each
  * returning the rows it changed (id, external_id, version); `kinds[i]` says what statement i writes.
  */
-export async function planStatements(db: DrizzleD1Database, plan: ReconcilePlan, now: Date) {
+export async function planStatements(sql: D1Sql, plan: ReconcilePlan, now: Date) {
   const creates = await Promise.all(plan.creates.map((c) => newRow(c, now)));
-  const returning = changedRow;
-  const statements: BatchItem<'sqlite'>[] = [];
+  const statements: D1PreparedStatement[] = [];
   const kinds: WriteKind[] = [];
-  const rowsPerInsert = creates.length ? Math.floor(MAX_PARAMS / Object.keys(creates[0]!).length) : 1;
-  for (const part of chunk(creates, rowsPerInsert)) {
-    statements.push(db.insert(vps).values(part).onConflictDoNothing({ target: vps.external_id }).returning(returning));
+  for (const part of chunk(creates, Math.floor(MAX_PARAMS / NEW_ROW_COLUMNS.length))) {
+    const insert = insertRows(part);
+    statements.push(sql.statement(`${insert.sql} ON CONFLICT (external_id) DO NOTHING${RETURNING_CHANGED}`, insert.params));
     kinds.push('created');
   }
   for (const { row, patch, version } of plan.updates) {
-    statements.push(db.update(vps).set({ ...patch, version, updated_at: now }).where(unchangedSince(row)).returning(returning));
+    const set = updateSet(patch, now, version);
+    const columns = Object.keys(set).map((c) => `${c} = ?`);
+    statements.push(sql.statement(`UPDATE vps SET ${columns.join(', ')} WHERE ${UNCHANGED_SINCE}${RETURNING_CHANGED}`, [...Object.values(set), ...unchangedSince(row)]));
     kinds.push('updated');
   }
   for (const part of chunk(plan.deletes, Math.floor((MAX_PARAMS - 2) / GUARD_PARAMS))) {
-    statements.push(db.update(vps).set({ deleted_at: now, updated_at: now }).where(or(...part.map(unchangedSince))).returning(returning));
+    const guards = part.map(() => UNCHANGED_SINCE).join(' OR ');
+    statements.push(sql.statement(`UPDATE vps SET deleted_at = ?, updated_at = ? WHERE ${guards}${RETURNING_CHANGED}`, [now, now, ...part.flatMap(unchangedSince)]));
     kinds.push('deleted');
   }
   return { statements, kinds };

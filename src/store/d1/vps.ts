@@ -1,18 +1,17 @@
-import { and, eq, isNull, lt, or, sql } from 'drizzle-orm';
-import { drizzle } from 'drizzle-orm/d1';
 import type { ReconcileItem, VpsCreate, VpsPatch, VpsRef } from '../../contract';
-import { vps } from '../../db/schema.sqlite';
-import { vpsColumns } from '../shared/columns';
+import { STORED_COLUMNS } from '../shared/columns';
 import { existingCreateOutcome, missedDeleteOutcome, missedUpdateOutcome, newRow, toVps, type StoredVps } from '../shared/outcomes';
 import { pageOf } from '../shared/page';
 import { readStatements } from '../shared/read-sql';
 import { planReconcile, settleReconcile } from '../shared/reconcile-plan';
+import type { Statement } from '../shared/statement';
+import { currentRow, deleteSet, guardedWrite, insertRows, PING, updateSet } from '../shared/write-sql';
 import { d1PurgeExpiredReconciles, d1ReconcilePage } from './reconcile-page';
 import { appliedWrites, planStatements, type ChangedRow } from './reconcile-writes';
+import { d1Sql } from './sql';
+import { storedVps, type StoredVpsOnD1 } from './vps-row';
 import type { CreateResult, DeleteResult, ListOptions, ListPage, MainSiteListOptions, ReconcileResult, UpdateResult, Vps, VpsRecord, VpsStore } from '../types';
 import { translateD1Errors } from './errors';
-
-const { visible, stored } = vpsColumns(vps);
 
 /**
  * Milliseconds since the epoch (timestamp_ms) as Date#toISOString() writes them; integer
@@ -22,30 +21,28 @@ const isoTimestamp = (column: string) =>
   `strftime('%Y-%m-%dT%H:%M:%S', ${column} / 1000, 'unixepoch') || printf('.%03dZ', ${column} % 1000)`;
 const reads = readStatements(isoTimestamp);
 
-const byRef = (ref: VpsRef) => ('id' in ref ? eq(vps.id, ref.id) : eq(vps.external_id, ref.external_id));
-/** Writes carrying a version apply only over an older one. */
-const olderThan = (version?: number) => (version === undefined ? undefined : lt(vps.version, version));
+/** A write's RETURNING: the row as it left it, decided on like a read one. */
+const RETURNING_STORED = ` RETURNING ${STORED_COLUMNS}`;
+/** One parameter for all external_ids (json_each) keeps the read within D1's bound-parameter limit. */
+const RECONCILE_READ = `SELECT ${STORED_COLUMNS} FROM vps WHERE user_id = ? OR external_id IN (SELECT value FROM json_each(?))`;
 
 /**
- * The embedded store: Drizzle over a D1 binding. Writes are single guarded statements with
- * RETURNING, so the common path is one round trip; reconcile applies its plan in one batch,
- * which D1 runs as one transaction. Transient D1 failures answer 503 + Retry-After.
+ * The embedded store: SQL of its own over a D1 binding. Writes are single guarded statements
+ * with RETURNING, so the common path is one round trip; reconcile applies its plan in one
+ * batch, which D1 runs as one transaction. Transient D1 failures answer 503 + Retry-After.
  */
 export function d1Store(binding: D1Database): VpsStore {
-  const db = drizzle(binding);
-  /** D1 statements of the read path, prepared once per SQL text; each request binds its own copy. */
-  const prepared = new Map<string, D1PreparedStatement>();
-  const query = async <T>({ sql, params }: { sql: string; params: (string | number)[] }): Promise<T[]> => {
-    let statement = prepared.get(sql);
-    if (!statement) prepared.set(sql, (statement = binding.prepare(sql)));
-    return (await statement.bind(...params).all<T>()).results;
-  };
-  const current = async (ref: VpsRef): Promise<StoredVps | undefined> => (await db.select(stored).from(vps).where(byRef(ref)))[0];
+  const sql = d1Sql(binding);
+  const query = <T>({ sql: text, params }: Statement) => sql.all<T>(text, params);
+  /** The rows a statement returns, decoded for decisions. */
+  const stored = async ({ sql: text, params }: Statement) => (await sql.all<StoredVpsOnD1>(text, params)).map(storedVps);
+  const current = async (ref: VpsRef): Promise<StoredVps | undefined> => (await stored(currentRow(ref)))[0];
 
   return translateD1Errors({
     async create(input: VpsCreate): Promise<CreateResult> {
       const row = await newRow(input, new Date());
-      const [created] = await db.insert(vps).values(row).onConflictDoNothing({ target: vps.external_id }).returning(visible);
+      const insert = insertRows([row]);
+      const [created] = await stored({ sql: `${insert.sql} ON CONFLICT (external_id) DO NOTHING${RETURNING_STORED}`, params: insert.params });
       if (created) return { outcome: 'created', vps: toVps(created) };
       // Only an existing external_id stops the insert: decide replay or conflict from that row.
       const existing = await current({ external_id: input.external_id! });
@@ -54,22 +51,15 @@ export function d1Store(binding: D1Database): VpsStore {
     },
 
     async update(ref: VpsRef, patch: VpsPatch, version?: number): Promise<UpdateResult> {
-      const [row] = await db
-        .update(vps)
-        .set({ ...patch, updated_at: new Date(), ...(version === undefined ? {} : { version }) })
-        .where(and(byRef(ref), isNull(vps.deleted_at), olderThan(version)))
-        .returning(visible);
+      const update = guardedWrite(ref, updateSet(patch, new Date(), version), version);
+      const [row] = await stored({ sql: update.sql + RETURNING_STORED, params: update.params });
       if (row) return { outcome: 'updated', vps: toVps(row) };
       return missedUpdateOutcome(await current(ref));
     },
 
     async delete(ref: VpsRef, version?: number): Promise<DeleteResult> {
-      const now = new Date();
-      const deleted = await db
-        .update(vps)
-        .set({ deleted_at: now, updated_at: now, ...(version === undefined ? {} : { version }) })
-        .where(and(byRef(ref), isNull(vps.deleted_at), olderThan(version)))
-        .returning({ id: vps.id });
+      const write = guardedWrite(ref, deleteSet(new Date(), version), version);
+      const deleted = await sql.all<{ id: number }>(`${write.sql} RETURNING id`, write.params);
       if (deleted.length) return { outcome: 'deleted', vps: ref };
       // Rare path (a repeated, stale or unknown delete): tell them apart.
       return missedDeleteOutcome(await current(ref));
@@ -85,7 +75,7 @@ export function d1Store(binding: D1Database): VpsStore {
     },
 
     async ping() {
-      await db.select({ id: vps.id }).from(vps).limit(1);
+      await sql.all(PING);
     },
 
     async get(userId: number, id: number) {
@@ -104,22 +94,16 @@ export function d1Store(binding: D1Database): VpsStore {
      * skipped, `changed_during_reconcile`.
      */
     async reconcile(userId: number, items: ReconcileItem[], { dryRun, version }: { dryRun: boolean; version?: number }): Promise<ReconcileResult> {
-      // One parameter for all external_ids (json_each) keeps the read within D1's bound-parameter limit.
-      const wanted = JSON.stringify(items.map((i) => i.external_id));
-      const rows = await db
-        .select(stored)
-        .from(vps)
-        .where(or(eq(vps.user_id, userId), sql`${vps.external_id} IN (SELECT value FROM json_each(${wanted}))`));
+      const rows = await stored({ sql: RECONCILE_READ, params: [userId, JSON.stringify(items.map((i) => i.external_id))] });
       const plan = planReconcile(userId, items, rows, version);
       if (dryRun) return plan.result;
 
-      const { statements, kinds } = await planStatements(db, plan, new Date());
-      const [first, ...rest] = statements;
-      const results = first ? ((await db.batch([first, ...rest])) as ChangedRow[][]) : [];
+      const { statements, kinds } = await planStatements(sql, plan, new Date());
+      const results = statements.length ? ((await sql.batch(statements)) as ChangedRow[][]) : [];
       return settleReconcile(plan, appliedWrites(results, kinds));
     },
 
-    reconcilePage: (userId, items, options, now) => d1ReconcilePage(db, { userId, items, ...options }, now),
-    purgeExpiredReconciles: (now) => d1PurgeExpiredReconciles(db, now),
+    reconcilePage: (userId, items, options, now) => d1ReconcilePage(sql, { userId, items, ...options }, now),
+    purgeExpiredReconciles: (now) => d1PurgeExpiredReconciles(sql, now),
   });
 }

@@ -1,30 +1,24 @@
-import { eq, lt } from 'drizzle-orm';
-import { drizzle } from 'drizzle-orm/d1';
-import { webhookIds as ids } from '../../db/schema.sqlite';
 import { translateD1Errors } from './errors';
+import { d1Sql } from './sql';
 import type { WebhookIdStore } from '../types';
+
+/** One statement: a new id is inserted; an expired record of the same id is taken over. RETURNING says whether either happened. */
+const CLAIM = 'INSERT INTO webhook_ids (id, expires_at) VALUES (?, ?) ON CONFLICT (id) DO UPDATE SET expires_at = ? WHERE webhook_ids.expires_at < ? RETURNING id';
 
 /** webhook-ids of signed requests on D1. */
 export function d1WebhookIdStore(binding: D1Database): WebhookIdStore {
-  const db = drizzle(binding);
+  const sql = d1Sql(binding);
   return translateD1Errors<WebhookIdStore>({
     async claim(id, expiresAt, now) {
-      // One statement: a new id is inserted; an expired record of the same id is taken over.
-      const claimed = await db
-        .insert(ids)
-        .values({ id, expires_at: expiresAt })
-        .onConflictDoUpdate({ target: ids.id, set: { expires_at: expiresAt }, setWhere: lt(ids.expires_at, now) })
-        .returning({ id: ids.id });
-      return claimed.length > 0;
+      return (await sql.all(CLAIM, [id, expiresAt, expiresAt, now])).length > 0;
     },
 
     async release(id) {
-      await db.delete(ids).where(eq(ids.id, id));
+      await sql.run('DELETE FROM webhook_ids WHERE id = ?', [id]);
     },
 
     async purgeExpired(now) {
-      const purged = await db.delete(ids).where(lt(ids.expires_at, now)).returning({ id: ids.id });
-      return purged.length;
+      return (await sql.all('DELETE FROM webhook_ids WHERE expires_at < ? RETURNING id', [now])).length;
     },
   });
 }

@@ -16,7 +16,7 @@ import { someCause, translateErrors } from '../shared/unavailable';
  *   MySQL `(errno N)`;
  * - the endpoint (or a proxy in front of it) answered an HTTP error: an UnknownError when the body
  *   is not the endpoint's JSON (an HTML 502), else a DatabaseError, both with the HTTP `status`.
- * Rows are tried in order on the error and each of its causes (Drizzle wraps driver errors).
+ * Rows are tried in order on the error and each of its causes (a wrapper keeps the driver's error as its cause).
  */
 export interface FailureClass {
   /** Stable name, for tests and logs. */
@@ -118,7 +118,7 @@ export function classifyFailure(err: unknown): FailureClass {
 /** Whether a PlanetScale driver failure can pass by itself (503 + Retry-After) rather than being a 500. */
 export const isUnavailable = (err: unknown) => classifyFailure(err).transient;
 
-/** Whether the statement failed on a unique key (MySQL errno 1062), wrapped by Drizzle or not. */
+/** Whether the statement failed on a unique key (MySQL errno 1062), wrapped or not. */
 export const isDuplicateKey = (err: unknown) => someCause(err, (e) => e instanceof DatabaseError && errnoOf(e) === 1062);
 
 /** Wraps a PlanetScale store: a transient failure becomes 503 + Retry-After. */

@@ -1,15 +1,14 @@
-import { and, eq, inArray, isNull, lt, or, sql } from 'drizzle-orm';
-import type { PlanetScaleDatabase } from 'drizzle-orm/planetscale-serverless';
+import type { Client } from '@planetscale/database';
 import type { ReconcileItem, ReconcilePage } from '../../contract';
-import { reconcileListedIds as listed, reconcileRuns as runs, vps } from '../../db/schema.mysql';
-import { vpsColumns } from '../shared/columns';
+import { CHANGED_COLUMNS, STORED_COLUMNS } from '../shared/columns';
 import { planReconcile, settleReconcile } from '../shared/reconcile-plan';
-import { appliedPage, isRefusal, judgePage, runAfter, withSweep } from '../shared/reconcile-run';
+import { appliedPage, isRefusal, judgePage, runAfter, withSweep, type ReconcileRun } from '../shared/reconcile-run';
+import { placeholders } from '../shared/statement';
 import type { ReconcilePageResult } from '../types';
 import { isDuplicateKey } from './errors';
 import { appliedPlan, upsertPlan } from './reconcile-writes';
-
-const { stored } = vpsColumns(vps);
+import { execute, fromDatetime } from './sql';
+import { changedRow, storedVps, type ChangedRowOnMysql, type StoredVpsOnMysql } from './vps-row';
 
 interface PageRequest {
   userId: number;
@@ -18,13 +17,17 @@ interface PageRequest {
   page: ReconcilePage;
 }
 
+/** A run's row as the driver hands it over: DATETIME(3) as text, BIGINT as a string. */
+type RunOnMysql = Omit<ReconcileRun, 'version' | 'expires_at'> & { version: string | number | null; created_at: string; expires_at: string };
+const runOf = (row: RunOnMysql | undefined): ReconcileRun | undefined =>
+  row && { ...row, version: row.version === null ? null : Number(row.version), expires_at: fromDatetime(row.expires_at) };
+
 /** Most rows one statement of the final page's deletes or the purge names or removes. */
 const CHUNK = 1_000;
 const chunk = <T>(items: T[]) => Array.from({ length: Math.ceil(items.length / CHUNK) }, (_, i) => items.slice(i * CHUNK, (i + 1) * CHUNK));
 
 /** Rows of the user's VPS whose external_id no page of the run listed. */
-const notListed = (runId: string) =>
-  sql`NOT EXISTS (SELECT 1 FROM ${listed} WHERE ${listed.run_id} = ${runId} AND ${listed.external_id} = ${vps.external_id})`;
+const NOT_LISTED = 'NOT EXISTS (SELECT 1 FROM reconcile_listed_ids WHERE reconcile_listed_ids.run_id = ? AND reconcile_listed_ids.external_id = vps.external_id)';
 
 /**
  * One page on PlanetScale, in one transaction: the run's row is read FOR UPDATE, so pages of
@@ -33,73 +36,85 @@ const notListed = (runId: string) =>
  * the page creates (the created ids are read back); the final page adds a locking read of the VPS
  * no page listed and their delete.
  */
-export async function planetscaleReconcilePage(db: PlanetScaleDatabase, request: PageRequest, now: Date): Promise<ReconcilePageResult> {
+export async function planetscaleReconcilePage(client: Client, request: PageRequest, now: Date): Promise<ReconcilePageResult> {
   try {
-    return await applyPage(db, request, now);
+    return await applyPage(client, request, now);
   } catch (err) {
     // Two first pages of one run at once: the one that lost the insert of the run reads it now.
-    if (request.page.number === 1 && isDuplicateKey(err)) return applyPage(db, request, now);
+    if (request.page.number === 1 && isDuplicateKey(err)) return applyPage(client, request, now);
     throw err;
   }
 }
 
-async function applyPage(db: PlanetScaleDatabase, request: PageRequest, now: Date): Promise<ReconcilePageResult> {
+async function applyPage(client: Client, request: PageRequest, now: Date): Promise<ReconcilePageResult> {
   const { userId, items, version, page } = request;
+  const id = page.reconcile_id;
   const ids = items.map((i) => i.external_id);
-  return db.transaction(async (tx) => {
-    const [run] = await tx.select().from(runs).where(eq(runs.id, page.reconcile_id)).for('update');
-    const judged = judgePage(run, userId, version, page, now);
+  return client.transaction(async (tx) => {
+    const runs = await execute<RunOnMysql>(tx, 'SELECT id, user_id, version, pages, state, created_at, expires_at FROM reconcile_runs WHERE id = ? FOR UPDATE', [id]);
+    const judged = judgePage(runOf(runs.rows[0]), userId, version, page, now);
     if (isRefusal(judged)) return judged;
 
-    const rows = ids.length ? await tx.select(stored).from(vps).where(inArray(vps.external_id, ids)).for('update') : [];
+    const rows = ids.length
+      ? (await execute<StoredVpsOnMysql>(tx, `SELECT ${STORED_COLUMNS} FROM vps WHERE external_id IN (${placeholders(ids.length)}) FOR UPDATE`, ids)).rows.map(storedVps)
+      : [];
     const plan = planReconcile(userId, items, rows, version);
     await upsertPlan(tx, plan, now);
     if (ids.length) {
-      await tx
-        .insert(listed)
-        .values(ids.map((external_id) => ({ run_id: page.reconcile_id, external_id })))
-        .onDuplicateKeyUpdate({ set: { run_id: sql`${listed.run_id}` } });
+      await execute(
+        tx,
+        `INSERT INTO reconcile_listed_ids (run_id, external_id) VALUES ${ids.map(() => '(?, ?)').join(', ')} ON DUPLICATE KEY UPDATE run_id = run_id`,
+        ids.flatMap((external_id) => [id, external_id]),
+      );
     }
 
     let result = settleReconcile(plan, await appliedPlan(tx, plan));
     if (page.final) {
-      const unlisted = await tx
-        .select({ id: vps.id, external_id: vps.external_id, version: vps.version })
-        .from(vps)
-        .where(and(eq(vps.user_id, userId), isNull(vps.deleted_at), or(isNull(vps.external_id), notListed(page.reconcile_id))))
-        .for('update');
+      const unlisted = (
+        await execute<ChangedRowOnMysql>(
+          tx,
+          `SELECT ${CHANGED_COLUMNS} FROM vps WHERE user_id = ? AND deleted_at IS NULL AND (external_id IS NULL OR ${NOT_LISTED}) FOR UPDATE`,
+          [userId, id],
+        )
+      ).rows.map(changedRow);
       // The same guard as a single reconcile: a VPS written at or after the list's version stays.
       const doomed = unlisted.filter((r) => r.external_id !== null && (version === undefined || r.version < version));
       const kept = unlisted.filter((r) => !doomed.includes(r));
       for (const part of chunk(doomed)) {
-        await tx
-          .update(vps)
-          .set({ deleted_at: now, updated_at: now })
-          .where(inArray(vps.id, part.map((r) => r.id)));
+        await execute(tx, `UPDATE vps SET deleted_at = ?, updated_at = ? WHERE id IN (${placeholders(part.length)})`, [now, now, ...part.map((r) => r.id)]);
       }
       result = withSweep(result, doomed, kept);
     }
 
     const after = runAfter(page, now);
     if (judged === 'start') {
-      await tx.insert(runs).values({ id: page.reconcile_id, user_id: userId, version: version ?? null, created_at: now, ...after });
+      await execute(tx, 'INSERT INTO reconcile_runs (id, user_id, version, pages, state, created_at, expires_at) VALUES (?, ?, ?, ?, ?, ?, ?)', [
+        id,
+        userId,
+        version ?? null,
+        after.pages,
+        after.state,
+        now,
+        after.expires_at,
+      ]);
     } else {
-      await tx.update(runs).set(after).where(eq(runs.id, page.reconcile_id));
+      await execute(tx, 'UPDATE reconcile_runs SET pages = ?, state = ?, expires_at = ? WHERE id = ?', [after.pages, after.state, after.expires_at, id]);
     }
     return appliedPage(result, page, now);
   });
 }
 
 /** Drops the expired runs and their listed external_ids, a bounded number of rows per statement. */
-export async function planetscalePurgeExpiredReconciles(db: PlanetScaleDatabase, now: Date): Promise<number> {
-  const expired = await db.select({ id: runs.id }).from(runs).where(lt(runs.expires_at, now)).limit(CHUNK);
-  if (!expired.length) return 0;
-  const runIds = expired.map((r) => r.id);
+export async function planetscalePurgeExpiredReconciles(client: Client, now: Date): Promise<number> {
+  const expired = await execute<{ id: string }>(client, `SELECT id FROM reconcile_runs WHERE expires_at < ? LIMIT ${CHUNK}`, [now]);
+  if (!expired.rows.length) return 0;
+  const runIds = expired.rows.map((r) => r.id);
+  const inRuns = `IN (${placeholders(runIds.length)})`;
   // A run's listed ids go before its row; a purge cut short leaves an expired run, which no page can use.
   for (;;) {
-    const { rowsAffected } = await db.delete(listed).where(inArray(listed.run_id, runIds)).limit(10 * CHUNK);
+    const { rowsAffected } = await execute(client, `DELETE FROM reconcile_listed_ids WHERE run_id ${inRuns} LIMIT ${10 * CHUNK}`, runIds);
     if (rowsAffected < 10 * CHUNK) break;
   }
-  const { rowsAffected } = await db.delete(runs).where(and(inArray(runs.id, runIds), lt(runs.expires_at, now)));
+  const { rowsAffected } = await execute(client, `DELETE FROM reconcile_runs WHERE id ${inRuns} AND expires_at < ?`, [...runIds, now]);
   return rowsAffected;
 }

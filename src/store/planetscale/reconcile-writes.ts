@@ -1,40 +1,32 @@
-import { inArray, sql } from 'drizzle-orm';
-import type { PlanetScaleDatabase } from 'drizzle-orm/planetscale-serverless';
-import { vps } from '../../db/schema.mysql';
+import type { Transaction } from '@planetscale/database';
+import { CHANGED_COLUMNS, DESCRIBED_COLUMNS } from '../shared/columns';
 import { newRow } from '../shared/outcomes';
 import type { AppliedRow, AppliedWrites, ReconcilePlan } from '../shared/reconcile-plan';
+import { placeholders, type SqlValue } from '../shared/statement';
+import { execute } from './sql';
+import { changedRow, type ChangedRowOnMysql } from './vps-row';
 
-/** A transaction of the PlanetScale store. */
-export type Transaction = Parameters<Parameters<PlanetScaleDatabase['transaction']>[0]>[0];
+/** Every column of the VPS table: a row of the upsert names each, DEFAULT where it has no value (a create's id and tombstone). */
+const UPSERT_COLUMNS = ['id', 'external_id', 'user_id', ...DESCRIBED_COLUMNS, 'created_at', 'updated_at', 'version', 'create_hash', 'deleted_at'] as const;
+type UpsertRow = Partial<Record<(typeof UPSERT_COLUMNS)[number], SqlValue>>;
+/** A row found by external_id gets the described columns, version and time; it keeps its owner, creation time and fingerprint. */
+const ON_DUPLICATE = ` ON DUPLICATE KEY UPDATE ${[...DESCRIBED_COLUMNS, 'version', 'updated_at'].map((c) => `${c} = VALUES(${c})`).join(', ')}`;
 
 /**
  * A plan's creates and updates as one upsert (one round trip), inside a transaction whose
  * locking read the plan was made from.
  */
 export async function upsertPlan(tx: Transaction, plan: ReconcilePlan, now: Date): Promise<void> {
-  const upserts = [
+  const upserts: UpsertRow[] = [
     ...(await Promise.all(plan.creates.map((c) => newRow(c, now)))),
-    // Existing rows keep their owner, creation time and fingerprint: the upsert below
-    // only rewrites the described columns of the rows it finds by external_id.
+    // Existing rows keep their owner, creation time and fingerprint: ON_DUPLICATE only
+    // rewrites the described columns of the rows it finds by external_id.
     ...plan.updates.map(({ row, patch, version }) => ({ ...row, ...patch, version, updated_at: now })),
   ];
   if (!upserts.length) return;
-  await tx
-    .insert(vps)
-    .values(upserts)
-    .onDuplicateKeyUpdate({
-      set: {
-        name: sql`values(${vps.name})`,
-        status: sql`values(${vps.status})`,
-        cpu: sql`values(${vps.cpu})`,
-        ram: sql`values(${vps.ram})`,
-        disk: sql`values(${vps.disk})`,
-        os: sql`values(${vps.os})`,
-        hypervisor: sql`values(${vps.hypervisor})`,
-        version: sql`values(${vps.version})`,
-        updated_at: sql`values(${vps.updated_at})`,
-      },
-    });
+  const tuples = upserts.map((row) => `(${UPSERT_COLUMNS.map((c) => (row[c] === undefined ? 'DEFAULT' : '?')).join(', ')})`);
+  const params = upserts.flatMap((row) => UPSERT_COLUMNS.flatMap((c) => (row[c] === undefined ? [] : [row[c]])));
+  await execute(tx, `INSERT INTO vps (${UPSERT_COLUMNS.join(', ')}) VALUES ${tuples.join(', ')}${ON_DUPLICATE}`, params);
 }
 
 /**
@@ -45,7 +37,7 @@ export async function upsertPlan(tx: Transaction, plan: ReconcilePlan, now: Date
 export async function appliedPlan(tx: Transaction, plan: ReconcilePlan): Promise<AppliedWrites> {
   const createdIds = plan.creates.flatMap((c) => (c.external_id ? [c.external_id] : []));
   const created = createdIds.length
-    ? await tx.select({ id: vps.id, external_id: vps.external_id, version: vps.version }).from(vps).where(inArray(vps.external_id, createdIds))
+    ? (await execute<ChangedRowOnMysql>(tx, `SELECT ${CHANGED_COLUMNS} FROM vps WHERE external_id IN (${placeholders(createdIds.length)})`, createdIds)).rows.map(changedRow)
     : [];
   const byExternalId = (rows: { id: number; external_id: string | null; version: number }[]) =>
     new Map<string, AppliedRow>(rows.flatMap(({ id, external_id, version }) => (external_id ? [[external_id, { id, version }]] : [])));

@@ -1,19 +1,18 @@
 import type { Client } from '@planetscale/database';
-import { and, eq, inArray, isNull, lt, or } from 'drizzle-orm';
-import { drizzle } from 'drizzle-orm/planetscale-serverless';
 import type { ReconcileItem, VpsCreate, VpsPatch, VpsRef } from '../../contract';
-import { vps } from '../../db/schema.mysql';
-import { vpsColumns } from '../shared/columns';
+import { STORED_COLUMNS } from '../shared/columns';
 import { existingCreateOutcome, missedDeleteOutcome, missedUpdateOutcome, newRow, toVps, type StoredVps } from '../shared/outcomes';
 import { pageOf } from '../shared/page';
 import { readStatements } from '../shared/read-sql';
 import { planReconcile, settleReconcile } from '../shared/reconcile-plan';
+import { placeholders, type Statement } from '../shared/statement';
+import { currentRow, deleteSet, guardedWrite, insertRows, PING, updateSet } from '../shared/write-sql';
 import { planetscalePurgeExpiredReconciles, planetscaleReconcilePage } from './reconcile-page';
 import { appliedPlan, upsertPlan } from './reconcile-writes';
+import { execute, type Executor } from './sql';
+import { storedVps, type StoredVpsOnMysql } from './vps-row';
 import type { CreateResult, DeleteResult, ListOptions, ListPage, MainSiteListOptions, ReconcileResult, UpdateResult, Vps, VpsRecord, VpsStore } from '../types';
 import { isDuplicateKey, translateDriverErrors } from './errors';
-
-const { stored } = vpsColumns(vps);
 
 /** The driver hands DATETIME(3) over as `YYYY-MM-DD HH:MM:SS.mmm` (UTC, as written) and BIGINT as a string. */
 const reads = readStatements((column) => column);
@@ -27,22 +26,24 @@ const fromRead = (row: ReadRow): Vps => ({
 });
 const recordFromRead = (row: ReadRow): VpsRecord => ({ ...fromRead(row), deleted_at: row.deleted_at ? iso(row.deleted_at) : null });
 
-const byRef = (ref: VpsRef) => ('id' in ref ? eq(vps.id, ref.id) : eq(vps.external_id, ref.external_id));
-/** Writes carrying a version apply only over an older one. */
-const olderThan = (version?: number) => (version === undefined ? undefined : lt(vps.version, version));
+/** The rows a statement reads, decoded for decisions. */
+const stored = async (db: Executor, { sql, params }: Statement): Promise<StoredVps[]> =>
+  (await execute<StoredVpsOnMysql>(db, sql, params)).rows.map(storedVps);
+/** The user's rows and every row holding one of `ids` (the items' external_ids): what a reconcile plans from. */
+const reconcileRead = (userId: number, ids: string[]): Statement => ({
+  sql: `SELECT ${STORED_COLUMNS} FROM vps WHERE user_id = ?${ids.length ? ` OR external_id IN (${placeholders(ids.length)})` : ''}`,
+  params: [userId, ...ids],
+});
 
 /**
- * The production store: Drizzle over PlanetScale's HTTP driver. Every query is an HTTP round
+ * The production store: SQL of its own over PlanetScale's HTTP driver. Every query is an HTTP round
  * trip from the edge, so each operation uses one statement where MySQL allows it. Single writes
  * are single statements, hence atomic; reconcile runs in one transaction.
  */
 export function planetscaleStore(client: Client): VpsStore {
-  const db = drizzle({ client });
-  type Statement = { sql: string; params: (string | number)[] };
-  const query = async ({ sql, params }: Statement): Promise<Vps[]> => (await client.execute<ReadRow>(sql, params)).rows.map(fromRead);
-  const records = async ({ sql, params }: Statement): Promise<VpsRecord[]> =>
-    (await client.execute<ReadRow>(sql, params)).rows.map(recordFromRead);
-  const current = async (ref: VpsRef): Promise<StoredVps | undefined> => (await db.select(stored).from(vps).where(byRef(ref)))[0];
+  const query = async ({ sql, params }: Statement): Promise<Vps[]> => (await execute<ReadRow>(client, sql, params)).rows.map(fromRead);
+  const records = async ({ sql, params }: Statement): Promise<VpsRecord[]> => (await execute<ReadRow>(client, sql, params)).rows.map(recordFromRead);
+  const current = async (ref: VpsRef): Promise<StoredVps | undefined> => (await stored(client, currentRow(ref)))[0];
 
   return translateDriverErrors({
     async create(input: VpsCreate): Promise<CreateResult> {
@@ -51,7 +52,8 @@ export function planetscaleStore(client: Client): VpsStore {
       // others fail with a duplicate key and read the winner (a second round trip, rare path).
       const row = await newRow(input, new Date());
       try {
-        const result = await db.insert(vps).values(row);
+        const { sql, params } = insertRows([row]);
+        const result = await execute(client, sql, params);
         return { outcome: 'created', vps: toVps({ id: Number(result.insertId), ...row, deleted_at: null }) };
       } catch (err) {
         if (input.external_id === undefined || !isDuplicateKey(err)) throw err;
@@ -62,10 +64,8 @@ export function planetscaleStore(client: Client): VpsStore {
     },
 
     async update(ref: VpsRef, patch: VpsPatch, version?: number): Promise<UpdateResult> {
-      const result = await db
-        .update(vps)
-        .set({ ...patch, updated_at: new Date(), ...(version === undefined ? {} : { version }) })
-        .where(and(byRef(ref), isNull(vps.deleted_at), olderThan(version)));
+      const { sql, params } = guardedWrite(ref, updateSet(patch, new Date(), version), version);
+      const result = await execute(client, sql, params);
       // MySQL has no UPDATE ... RETURNING: a second round trip reads the whole row back.
       const row = await current(ref);
       if (!row || row.deleted_at) return missedUpdateOutcome(row);
@@ -76,11 +76,8 @@ export function planetscaleStore(client: Client): VpsStore {
     },
 
     async delete(ref: VpsRef, version?: number): Promise<DeleteResult> {
-      const now = new Date();
-      const result = await db
-        .update(vps)
-        .set({ deleted_at: now, updated_at: now, ...(version === undefined ? {} : { version }) })
-        .where(and(byRef(ref), isNull(vps.deleted_at), olderThan(version)));
+      const { sql, params } = guardedWrite(ref, deleteSet(new Date(), version), version);
+      const result = await execute(client, sql, params);
       if (result.rowsAffected > 0) return { outcome: 'deleted', vps: ref };
       // Rare path (a repeated, stale or unknown delete): tell them apart.
       return missedDeleteOutcome(await current(ref));
@@ -96,7 +93,7 @@ export function planetscaleStore(client: Client): VpsStore {
     },
 
     async ping() {
-      await db.select({ id: vps.id }).from(vps).limit(1);
+      await execute(client, PING);
     },
 
     async get(userId: number, id: number) {
@@ -109,29 +106,26 @@ export function planetscaleStore(client: Client): VpsStore {
     },
 
     async reconcile(userId: number, items: ReconcileItem[], { dryRun, version }: { dryRun: boolean; version?: number }): Promise<ReconcileResult> {
-      const ids = items.map((i) => i.external_id);
-      const mine = or(eq(vps.user_id, userId), ids.length ? inArray(vps.external_id, ids) : undefined);
-      if (dryRun) return planReconcile(userId, items, await db.select(stored).from(vps).where(mine), version).result;
+      const read = reconcileRead(userId, items.map((i) => i.external_id));
+      if (dryRun) return planReconcile(userId, items, await stored(client, read), version).result;
 
       // BEGIN, a locking read, at most one upsert, one read back of the created ids and one
       // delete, COMMIT: six round trips whatever the batch size. FOR UPDATE (with the unique index's gap locks) keeps the plan
       // true until COMMIT: no concurrent sync can slip a write in between.
-      return db.transaction(async (tx) => {
-        const rows = await tx.select(stored).from(vps).where(mine).for('update');
+      return client.transaction(async (tx) => {
+        const rows = await stored(tx, { sql: `${read.sql} FOR UPDATE`, params: read.params });
         const plan = planReconcile(userId, items, rows, version);
         const now = new Date();
         await upsertPlan(tx, plan, now);
         if (plan.deletes.length) {
-          await tx
-            .update(vps)
-            .set({ deleted_at: now, updated_at: now })
-            .where(inArray(vps.id, plan.deletes.map((r) => r.id)));
+          const ids = plan.deletes.map((r) => r.id);
+          await execute(tx, `UPDATE vps SET deleted_at = ?, updated_at = ? WHERE id IN (${placeholders(ids.length)})`, [now, now, ...ids]);
         }
         return settleReconcile(plan, await appliedPlan(tx, plan));
       });
     },
 
-    reconcilePage: (userId, items, options, now) => planetscaleReconcilePage(db, { userId, items, ...options }, now),
-    purgeExpiredReconciles: (now) => planetscalePurgeExpiredReconciles(db, now),
+    reconcilePage: (userId, items, options, now) => planetscaleReconcilePage(client, { userId, items, ...options }, now),
+    purgeExpiredReconciles: (now) => planetscalePurgeExpiredReconciles(client, now),
   });
 }

@@ -1,7 +1,7 @@
 import { createFingerprint, type IdempotencyState, type ReconcileItem, type VpsCreate } from '../../contract';
 import type { CreateResult, DeleteResult, IdempotencyClaim, UpdateResult, Vps } from '../types';
 
-/** The API's columns as Drizzle reads them: timestamps as Dates. */
+/** The API's columns as the stores decode them: timestamps as Dates. */
 export type VpsRow = Omit<Vps, 'created_at' | 'updated_at'> & { created_at: Date; updated_at: Date };
 
 /** A row as the stores read it for decisions: the API's VPS plus tombstone and create fingerprint. */
@@ -44,6 +44,8 @@ export async function newRow(input: VpsCreate, now: Date) {
     updated_at: now,
   };
 }
+
+export type NewRow = Awaited<ReturnType<typeof newRow>>;
 
 /** A reconcile item as the create it stands for, owner included. */
 export function reconcileCreate(userId: number, { version, ...item }: ReconcileItem): VpsCreate {

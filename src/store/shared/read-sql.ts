@@ -2,8 +2,8 @@ import type { VpsRef } from '../../contract';
 import type { ListOptions, MainSiteListOptions } from '../types';
 
 /**
- * The read path's SQL (get and listForUser), written once per isolate instead of built by
- * Drizzle on every request: the reads are the hot path, and their statements have few shapes.
+ * The read path's SQL (get and listForUser), written once per isolate: the reads are the hot
+ * path, and their statements have few shapes (the writes' SQL is in write-sql.ts and the stores).
  * Both dialects take `?` placeholders. `isoTimestamp` is the dialect's expression that formats a
  * column exactly as Date#toISOString() would, so rows need no mapping before JSON.
  */

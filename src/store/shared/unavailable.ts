@@ -21,7 +21,7 @@ export function translateErrors<S extends object>(store: S, database: string, is
   return wrapped as S;
 }
 
-/** Walks an error and its causes (Drizzle wraps driver errors in DrizzleQueryError). */
+/** Walks an error and its causes (a driver's error may carry the underlying one as its cause). */
 export function someCause(err: unknown, test: (e: Error) => boolean): boolean {
   for (let e = err, depth = 0; e instanceof Error && depth < 5; e = e.cause, depth++) {
     if (test(e)) return true;
