@@ -29,7 +29,7 @@ const SECURITY_HEADERS = [
   ['X-Content-Type-Options', 'nosniff'],
   ['Referrer-Policy', 'no-referrer'],
 ] as const;
-const NO_STORE = [['Cache-Control', 'no-store']] as const;
+const API_HEADERS = [...SECURITY_HEADERS, ['Cache-Control', 'no-store']] as const;
 
 export interface AppOptions {
   /** Where the VPS live; by default what the bindings configure (D1 or PlanetScale). */
@@ -37,7 +37,7 @@ export interface AppOptions {
 }
 
 /**
- * The whole request path, in order: request id -> access log -> configuration -> API headers ->
+ * The whole request path, in order: request id -> access log -> answer headers -> configuration ->
  * stores -> route (auth, rate limit, signature, body and validation, idempotency, store call) ->
  * one error handler.
  */
@@ -46,16 +46,14 @@ export function createApp({ stores }: AppOptions = {}) {
 
   app.use(requestId());
   app.use(accessLog());
-  app.use(async function securityHeaders(c, next) {
+  app.use(async function answerHeaders(c, next) {
     // Every answer, errors and /health included: JSON is never sniffed as something else, and
-    // no URL leaks to another site through Referer.
-    await setEarly(c, next, SECURITY_HEADERS);
+    // no URL leaks to another site through Referer. The API's answers are per-user or per-event:
+    // never cached. One middleware for both: each layer costs a dispatch on every request.
+    const path = c.req.path;
+    await setEarly(c, next, path === '/api' || path.startsWith('/api/') ? API_HEADERS : SECURITY_HEADERS);
   });
   app.use(withConfig());
-  app.use('/api/*', async function noStore(c, next) {
-    // Answers are per-user or per-event: never cache them.
-    await setEarly(c, next, NO_STORE);
-  });
   app.use('/api/*', withStores(stores));
 
   app.route('/', metaRoutes);
