@@ -10,6 +10,20 @@ const contractOnly = (allowed, message) => [
   { patterns: [{ regex: `^(?!${allowed.join('|')}).*`, message }] },
 ];
 
+/**
+ * One import style: a relative import names the file as it will be loaded, `.js` (or `.json`, a page's `.css`).
+ * The packages' declarations need it (nodenext resolves nothing else), and wrangler, vitest and
+ * tsx all map `./x.js` to `./x.ts`, so the Worker, the tests and the scripts read the same way.
+ */
+const RELATIVE_WITHOUT_JS = '[source.value=/^\\.(?!.*\\.(js|json|css)$)/]';
+const oneImportStyle = [
+  'error',
+  ...['ImportDeclaration', 'ExportNamedDeclaration', 'ExportAllDeclaration', 'ImportExpression'].map((node) => ({
+    selector: `${node}${RELATIVE_WITHOUT_JS}`,
+    message: "A relative import ends in '.js' (or '.json'): './store/types.js', not './store/types' or './store/types.ts'.",
+  })),
+];
+
 export default tseslint.config(
   { ignores: ['node_modules/', 'dist/', 'examples/panel/dist/', 'packages/*/dist/', '.wrangler/', 'worker-configuration.d.ts', 'drizzle/'] },
   ...tseslint.configs.recommended,
@@ -19,6 +33,7 @@ export default tseslint.config(
       '@typescript-eslint/consistent-type-imports': 'error',
       'no-console': ['error', { allow: ['error', 'warn', 'log'] }],
       eqeqeq: 'error',
+      'no-restricted-syntax': oneImportStyle,
     },
   },
   {
@@ -43,7 +58,7 @@ export default tseslint.config(
     files: ['packages/**/*.ts'],
     rules: {
       'no-restricted-imports': contractOnly(
-        ['zod(/mini)?$', '\\./', '\\.\\./\\.\\./src/contract(/index(\\.js)?)?$'],
+        ['zod(/mini)?$', '\\./', '\\.\\./\\.\\./src/contract/index\\.js$'],
         'The clients import only zod, their own files and src/contract.',
       ),
     },

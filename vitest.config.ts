@@ -1,6 +1,6 @@
 import { cloudflareTest, readD1Migrations } from '@cloudflare/vitest-plugin';
 import { defineConfig } from 'vitest/config';
-import { quietInfoLines, TEST_BINDINGS, TEST_RATE_LIMITS } from './test/bindings.ts';
+import { quietInfoLines, TEST_BINDINGS, TEST_RATE_LIMITS } from './test/bindings.js';
 
 /**
  * `npm test`: the Worker's suites inside workerd (miniflare) on the embedded D1 database,

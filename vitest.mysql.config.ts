@@ -1,6 +1,6 @@
 import { cloudflareTest, readD1Migrations } from '@cloudflare/vitest-plugin';
 import { defineConfig } from 'vitest/config';
-import { quietInfoLines, TEST_BINDINGS, TEST_RATE_LIMITS } from './test/bindings.ts';
+import { quietInfoLines, TEST_BINDINGS, TEST_RATE_LIMITS } from './test/bindings.js';
 
 /**
  * `npm run test:mysql`: the same Worker suites as `npm test` (HTTP API and store contract), but

@@ -7,8 +7,8 @@
  * `--check` stops after the checks. docs/DEPLOY.md walks through a first deploy.
  */
 import { resolve } from 'node:path';
-import { planDeploy } from './deploy/plan.ts';
-import { serve } from './run.ts';
+import { planDeploy } from './deploy/plan.js';
+import { serve } from './run.js';
 
 const plan = planDeploy(process.argv.slice(2));
 if (!plan.ok) {

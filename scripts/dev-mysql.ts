@@ -5,10 +5,10 @@
  * Applies the MySQL migrations, starts the endpoint (PS_HTTP_PORT, default 3900), then
  * `wrangler dev` with DATABASE_URL pointing at it. Ctrl-C stops both.
  */
-import { ensureDevVars } from './dev-vars.ts';
-import { connectMysql, migrateMysql, MysqlSetupError, type MysqlTarget } from './mysql.ts';
-import { startPsHttpServer } from './ps-http/server.ts';
-import { serve } from './run.ts';
+import { ensureDevVars } from './dev-vars.js';
+import { connectMysql, migrateMysql, MysqlSetupError, type MysqlTarget } from './mysql.js';
+import { startPsHttpServer } from './ps-http/server.js';
+import { serve } from './run.js';
 
 if (ensureDevVars()) console.log('Created .dev.vars from .dev.vars.example (development secrets).');
 

@@ -4,7 +4,7 @@
  * of .dev.vars (or its example). Development only: nothing here may reach a production build.
  */
 import { SignJWT } from 'jose';
-import { readDevVars } from './dev-vars.ts';
+import { readDevVars } from './dev-vars.js';
 
 export interface DevSigning {
   secret: string;

@@ -3,8 +3,8 @@
  * other step: creates .dev.vars from the example when missing, applies the local D1
  * migrations, then runs `wrangler dev`. Extra arguments go to wrangler dev.
  */
-import { ensureDevVars } from './dev-vars.ts';
-import { run, serve } from './run.ts';
+import { ensureDevVars } from './dev-vars.js';
+import { run, serve } from './run.js';
 
 if (ensureDevVars()) console.log('Created .dev.vars from .dev.vars.example (development secrets).');
 

@@ -3,7 +3,7 @@
  * MYSQL_DATABASE (default vps_sync), creating it when missing. For PlanetScale itself, use
  * drizzle-kit with drizzle.mysql.config.ts and MYSQL_URL pointing at a branch.
  */
-import { connectMysql, migrateMysql, MysqlSetupError } from './mysql.ts';
+import { connectMysql, migrateMysql, MysqlSetupError } from './mysql.js';
 
 try {
   const target = await connectMysql(process.env.MYSQL_DATABASE ?? 'vps_sync');

@@ -16,7 +16,7 @@ import { resolve } from 'node:path';
 import { drizzle } from 'drizzle-orm/mysql2';
 import { migrate } from 'drizzle-orm/mysql2/migrator';
 import mysql from 'mysql2/promise';
-import type { MysqlTarget } from './ps-http/mysql-backend.ts';
+import type { MysqlTarget } from './ps-http/mysql-backend.js';
 
 export type { MysqlTarget };
 

@@ -4,8 +4,8 @@
  */
 import { writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { buildOpenApiDocument } from './openapi/document.ts';
-import { renderApiReference } from './openapi/reference.ts';
+import { buildOpenApiDocument } from './openapi/document.js';
+import { renderApiReference } from './openapi/reference.js';
 
 export const OPENAPI_JSON = resolve(import.meta.dirname, '../src/openapi/openapi.json');
 export const API_REFERENCE_MD = resolve(import.meta.dirname, '../docs/API_REFERENCE.md');

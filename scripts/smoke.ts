@@ -11,6 +11,6 @@
  * readiness says environment=production, is refused without --production. Exit code 0 passed,
  * 1 a step failed, 2 refused.
  */
-import { smokeCommand } from './smoke/command.ts';
+import { smokeCommand } from './smoke/command.js';
 
 process.exitCode = await smokeCommand(process.argv.slice(2), process.env);

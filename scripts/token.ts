@@ -2,7 +2,7 @@
  * `npm run token -- <user_id> [ttl_seconds]`: prints a development JWT for that user, signed
  * with JWT_SECRET from .dev.vars (or its example), as the panel's SSO would sign it with HMAC.
  */
-import { devSigning, signDevToken } from './dev-token.ts';
+import { devSigning, signDevToken } from './dev-token.js';
 
 const [userArg, ttlArg = '3600'] = process.argv.slice(2);
 const userId = Number(userArg);

@@ -1,15 +1,15 @@
 import { Hono } from 'hono/tiny';
-import type { Bindings } from './config';
-import type { AppEnv } from './env';
-import { ApiError, errorResponse, onError } from './errors';
-import { frame } from './middleware/frame';
-import { withStores } from './middleware/stores';
-import { metaRoutes } from './routes/meta';
-import { readRoutes } from './routes/read';
-import { readyRoutes } from './routes/ready';
-import { syncRoutes } from './routes/sync';
-import { syncReadRoutes } from './routes/sync-read';
-import type { Stores } from './store/select';
+import type { Bindings } from './config.js';
+import type { AppEnv } from './env.js';
+import { ApiError, errorResponse, onError } from './errors.js';
+import { frame } from './middleware/frame.js';
+import { withStores } from './middleware/stores.js';
+import { metaRoutes } from './routes/meta.js';
+import { readRoutes } from './routes/read.js';
+import { readyRoutes } from './routes/ready.js';
+import { syncRoutes } from './routes/sync.js';
+import { syncReadRoutes } from './routes/sync-read.js';
+import type { Stores } from './store/select.js';
 
 export interface AppOptions {
   /** Where the VPS live; by default what the bindings configure (D1 or PlanetScale). */

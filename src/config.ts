@@ -5,11 +5,11 @@
  * the secret) is logged once.
  */
 import * as z from 'zod/mini';
-import { BINDING_NAMES, RATE_LIMIT_BINDINGS, type BindingName, type RateLimitBindingName } from './bindings';
-import { decodeSigningSecret } from './contract/signature';
-import { SHIPPED_SECRETS } from './shipped-secrets';
-import { misconfigured } from './errors';
-import { log } from './log';
+import { BINDING_NAMES, RATE_LIMIT_BINDINGS, type BindingName, type RateLimitBindingName } from './bindings.js';
+import { decodeSigningSecret } from './contract/signature.js';
+import { SHIPPED_SECRETS } from './shipped-secrets.js';
+import { misconfigured } from './errors.js';
+import { log } from './log.js';
 
 /** Minimum length of the shared secrets; the integration documents require 32. */
 export const MIN_SECRET_LENGTH = 32;

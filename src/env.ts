@@ -1,6 +1,6 @@
-import type { Bindings, Config } from './config';
-import type { ErrorCode } from './contract';
-import type { IdempotencyStore, VpsStore, WebhookIdStore } from './store/types';
+import type { Bindings, Config } from './config.js';
+import type { ErrorCode } from './contract/index.js';
+import type { IdempotencyStore, VpsStore, WebhookIdStore } from './store/types.js';
 
 export type { Bindings };
 

@@ -1,9 +1,9 @@
 import type { Context } from 'hono';
 import { HTTPException } from 'hono/http-exception';
 import type { ContentfulStatusCode } from 'hono/utils/http-status';
-import { statusOf, type ErrorAnswer, type ErrorCode, type FieldError } from './contract';
-import type { AppEnv } from './env';
-import { errorChain, log } from './log';
+import { statusOf, type ErrorAnswer, type ErrorCode, type FieldError } from './contract/index.js';
+import type { AppEnv } from './env.js';
+import { errorChain, log } from './log.js';
 
 export type { FieldError };
 

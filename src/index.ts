@@ -1,6 +1,6 @@
-import { createApp } from './app';
-import type { Bindings } from './config';
-import { purgeExpiredIdempotencyKeys, purgeExpiredReconciles, purgeExpiredWebhookIds } from './maintenance';
+import { createApp } from './app.js';
+import type { Bindings } from './config.js';
+import { purgeExpiredIdempotencyKeys, purgeExpiredReconciles, purgeExpiredWebhookIds } from './maintenance.js';
 
 const app = createApp();
 

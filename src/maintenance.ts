@@ -1,6 +1,6 @@
-import { configOf, required, type Bindings } from './config';
-import { log } from './log';
-import { storesFor } from './store/select';
+import { configOf, required, type Bindings } from './config.js';
+import { log } from './log.js';
+import { storesFor } from './store/select.js';
 
 /** Cron (wrangler.jsonc "triggers"): forgets expired Idempotency-Key records. */
 export async function purgeExpiredIdempotencyKeys(env: Bindings, now = new Date()): Promise<number> {

@@ -1,6 +1,6 @@
 import type * as z from 'zod/mini';
-import { parseFields, type FieldError } from './contract';
-import { validationError } from './errors';
+import { parseFields, type FieldError } from './contract/index.js';
+import { validationError } from './errors.js';
 
 /** Parses `value` with `schema` or throws a 400 `validation_failed` naming every offending field. */
 export function parseOrThrow<S extends z.ZodMiniType>(schema: S, value: unknown, prefix: string[] = []): z.output<S> {

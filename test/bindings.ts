@@ -1,4 +1,4 @@
-import type { BindingName } from '../src/bindings';
+import type { BindingName } from '../src/bindings.js';
 
 /**
  * Every binding the Worker reads, as the test Worker runs with it. The type makes the list

@@ -3,7 +3,7 @@
  * from the Worker's verifier and the client's signer so that the tests hold both to the format:
  * base64 HMAC-SHA256 of `id.timestamp.body`, keyed with the bytes after `whsec_`.
  */
-import { TEST_SIGNING_SECRET } from './bindings';
+import { TEST_SIGNING_SECRET } from './bindings.js';
 
 export interface SignOptions {
   /** Default: a new `msg_` id. */

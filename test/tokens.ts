@@ -3,7 +3,7 @@
  * Node alike. The secret is the test binding's unless a test means to get it wrong.
  */
 import { SignJWT, type JWTPayload } from 'jose';
-import { TEST_BINDINGS } from './bindings';
+import { TEST_BINDINGS } from './bindings.js';
 
 export interface TokenOptions {
   secret?: string;

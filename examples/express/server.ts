@@ -5,7 +5,7 @@
  */
 import type { AddressInfo } from 'node:net';
 import { createVpsSyncClient } from '@vps-sync/client';
-import { createShopApp } from './app.ts';
+import { createShopApp } from './app.js';
 
 const { VPS_SYNC_URL, VPS_SYNC_API_KEY, VPS_SYNC_SIGNING_SECRET, PORT = '3001', HOST = '127.0.0.1' } = process.env;
 if (!VPS_SYNC_URL || !VPS_SYNC_API_KEY) {

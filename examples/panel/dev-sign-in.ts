@@ -5,7 +5,7 @@
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Plugin } from 'vite';
-import { devSigning, signDevToken, type DevSigning } from '../../scripts/dev-token.ts';
+import { devSigning, signDevToken, type DevSigning } from '../../scripts/dev-token.js';
 
 const LOOPBACK = new Set(['127.0.0.1', '::1', '::ffff:127.0.0.1']);
 const DEFAULT_TTL_SECONDS = 3600;

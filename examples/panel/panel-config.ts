@@ -4,8 +4,8 @@
  */
 import { fileURLToPath } from 'node:url';
 import type { InlineConfig } from 'vite';
-import type { DevSigning } from '../../scripts/dev-token.ts';
-import { devSignIn } from './dev-sign-in.ts';
+import type { DevSigning } from '../../scripts/dev-token.js';
+import { devSignIn } from './dev-sign-in.js';
 
 export interface PanelConfigOptions {
   /** The Worker's origin; VITE_VPS_SYNC_URL or VPS_SYNC_URL from the environment, else http://localhost:5050. */

@@ -1,5 +1,5 @@
 /** `npm run panel` (dev server on http://localhost:3000) and `npm run panel:build` (examples/panel/dist). */
 import { defineConfig } from 'vite';
-import { panelConfig } from './panel-config.ts';
+import { panelConfig } from './panel-config.js';
 
 export default defineConfig(panelConfig());

@@ -1,10 +1,10 @@
-import type { VpsRef } from '../../src/contract';
-import { existingCreateOutcome, heldKeyOutcome, missedDeleteOutcome, missedUpdateOutcome, newRow, toVps, type StoredVps } from '../../src/store/shared/outcomes';
-import { pageOf } from '../../src/store/shared/page';
-import { planReconcile, settleReconcile, type AppliedWrites } from '../../src/store/shared/reconcile-plan';
-import type { Stores } from '../../src/store/select';
-import type { IdempotencyClaim, Vps } from '../../src/store/types';
-import { ANSWER_TTL_MS, IN_FLIGHT_LEASE_MS } from '../../src/contract';
+import type { VpsRef } from '../../src/contract/index.js';
+import { existingCreateOutcome, heldKeyOutcome, missedDeleteOutcome, missedUpdateOutcome, newRow, toVps, type StoredVps } from '../../src/store/shared/outcomes.js';
+import { pageOf } from '../../src/store/shared/page.js';
+import { planReconcile, settleReconcile, type AppliedWrites } from '../../src/store/shared/reconcile-plan.js';
+import type { Stores } from '../../src/store/select.js';
+import type { IdempotencyClaim, Vps } from '../../src/store/types.js';
+import { ANSWER_TTL_MS, IN_FLIGHT_LEASE_MS } from '../../src/contract/index.js';
 
 /**
  * Stores that keep their data in the isolate's memory: the database taken out, everything else

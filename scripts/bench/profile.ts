@@ -10,9 +10,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import autocannon from 'autocannon';
 import { convertV4MiniflareOptions, Miniflare } from 'miniflare';
-import { TEST_BINDINGS } from '../../test/bindings.ts';
-import { createBody, LIST_USER, routes } from './routes.ts';
-import { build } from './workers.ts';
+import { TEST_BINDINGS } from '../../test/bindings.js';
+import { createBody, LIST_USER, routes } from './routes.js';
+import { build } from './workers.js';
 
 const [routeName = 'list', seconds = '5'] = process.argv.slice(2);
 const outdir = mkdtempSync(join(tmpdir(), 'vps-sync-profile-'));

@@ -2,7 +2,7 @@
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { arch, cpus, loadavg, platform, release, totalmem } from 'node:os';
 import { join, resolve } from 'node:path';
-import type { Variant } from './workers.ts';
+import type { Variant } from './workers.js';
 
 export interface Cell {
   route: string;

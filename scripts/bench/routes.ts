@@ -4,7 +4,7 @@
  * user so the listing stays one page whatever the create rate.
  */
 import { SignJWT } from 'jose';
-import { TEST_BINDINGS } from '../../test/bindings.ts';
+import { TEST_BINDINGS } from '../../test/bindings.js';
 
 export const LIST_USER = 5;
 const CREATE_USER = 7;

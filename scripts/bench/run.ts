@@ -10,10 +10,10 @@ import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import autocannon from 'autocannon';
-import { TEST_BINDINGS } from '../../test/bindings.ts';
-import { LIST_USER, routes as benchRoutes, createBody, type Route } from './routes.ts';
-import { describeMachine, writeReport, type Cell } from './report.ts';
-import { build, start, VARIANTS, type Variant } from './workers.ts';
+import { TEST_BINDINGS } from '../../test/bindings.js';
+import { LIST_USER, routes as benchRoutes, createBody, type Route } from './routes.js';
+import { describeMachine, writeReport, type Cell } from './report.js';
+import { build, start, VARIANTS, type Variant } from './workers.js';
 
 const { values: args } = parseArgs({
   options: {

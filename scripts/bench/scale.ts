@@ -16,13 +16,13 @@
 import { parseArgs } from 'node:util';
 import { loadavg } from 'node:os';
 import mysql from 'mysql2/promise';
-import type { ReconcileItem, VpsCreate } from '../../src/contract/index.ts';
-import { storesFor } from '../../src/store/select.ts';
-import { connectMysql, migrateMysql, MysqlSetupError, type MysqlTarget } from '../mysql.ts';
-import { startPsHttpServer } from '../ps-http/server.ts';
-import { fillTo } from './scale/fill.ts';
-import { latency, latencyAgainst, round, statementsOf, type Statements } from './scale/measure.ts';
-import { describeMachine, markdown, writeReport, type ScaleReport, type SizeResult } from './scale/report.ts';
+import type { ReconcileItem, VpsCreate } from '../../src/contract/index.js';
+import { storesFor } from '../../src/store/select.js';
+import { connectMysql, migrateMysql, MysqlSetupError, type MysqlTarget } from '../mysql.js';
+import { startPsHttpServer } from '../ps-http/server.js';
+import { fillTo } from './scale/fill.js';
+import { latency, latencyAgainst, round, statementsOf, type Statements } from './scale/measure.js';
+import { describeMachine, markdown, writeReport, type ScaleReport, type SizeResult } from './scale/report.js';
 
 const { values: args } = parseArgs({
   options: {

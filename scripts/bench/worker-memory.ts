@@ -3,9 +3,9 @@
  * data in this isolate's memory (memory-stores.ts). Built by wrangler as `npm run build` builds
  * src/index.ts, so the benchmark compares the same bundling, minification and runtime.
  */
-import { createApp } from '../../src/app';
-import { memoryStores } from './memory-stores';
-import { dropConsoleLines } from './quiet-console';
+import { createApp } from '../../src/app.js';
+import { memoryStores } from './memory-stores.js';
+import { dropConsoleLines } from './quiet-console.js';
 
 dropConsoleLines();
 const stores = memoryStores();

@@ -11,7 +11,7 @@ import { execFileSync } from 'node:child_process';
 import { readdirSync, readFileSync } from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
 import { convertV4MiniflareOptions, Miniflare } from 'miniflare';
-import { TEST_BINDINGS } from '../../test/bindings.ts';
+import { TEST_BINDINGS } from '../../test/bindings.js';
 
 export const VARIANTS = ['bare', 'memory', 'd1'] as const;
 export type Variant = (typeof VARIANTS)[number];

@@ -5,8 +5,8 @@
  * with a message naming what to change.
  */
 import { parseEnv } from 'node:util';
-import { BINDING_NAMES, type BindingName } from '../../src/bindings.ts';
-import { SHIPPED_SECRETS } from '../../src/shipped-secrets.ts';
+import { BINDING_NAMES, type BindingName } from '../../src/bindings.js';
+import { SHIPPED_SECRETS } from '../../src/shipped-secrets.js';
 
 /** Marks every value of wrangler.jsonc a deployer must replace. */
 export const PLACEHOLDER = 'REPLACE_WITH_';

@@ -6,7 +6,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { parseArgs, parseEnv } from 'node:util';
 import { unstable_readConfig } from 'wrangler';
-import { parseSecretsFile, placeholdersIn, secretProblems, varProblems, type SecretsFile } from './checks.ts';
+import { parseSecretsFile, placeholdersIn, secretProblems, varProblems, type SecretsFile } from './checks.js';
 
 const root = resolve(import.meta.dirname, '../..');
 

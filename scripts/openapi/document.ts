@@ -22,8 +22,8 @@ import {
   vpsDelete,
   vpsUpdate,
   VPS_STATUSES,
-} from '../../src/contract/index.ts';
-import { syncReadPaths, syncReadSchemas } from './sync-read.ts';
+} from '../../src/contract/index.js';
+import { syncReadPaths, syncReadSchemas } from './sync-read.js';
 
 type JsonSchema = Record<string, unknown>;
 

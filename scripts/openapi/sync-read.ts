@@ -2,7 +2,7 @@
  * The main site's reads (GET under /api/vps/sync) in the OpenAPI document: their component
  * schemas and paths. Kept apart from document.ts, which passes in the parts every route shares.
  */
-import { BOUNDS, EXTERNAL_ID, LIST_LIMIT, syncReadList, syncReadOne, syncReadVps } from '../../src/contract/index.ts';
+import { BOUNDS, EXTERNAL_ID, LIST_LIMIT, syncReadList, syncReadOne, syncReadVps } from '../../src/contract/index.js';
 
 type JsonSchema = Record<string, unknown>;
 

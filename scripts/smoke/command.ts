@@ -3,7 +3,7 @@
  * credentials from the environment. Everything it refuses, it refuses before the first request.
  */
 import { parseArgs } from 'node:util';
-import { DEFAULT_SMOKE_USER_ID, looksLikeProduction, parseWorkerUrl, smoke, userIdOf, type SmokeOptions, type SmokeResult } from './steps.ts';
+import { DEFAULT_SMOKE_USER_ID, looksLikeProduction, parseWorkerUrl, smoke, userIdOf, type SmokeOptions, type SmokeResult } from './steps.js';
 
 export const USAGE = 'usage: VPS_SYNC_API_KEY=… JWT_SECRET=… npm run smoke -- <url> [--production]';
 

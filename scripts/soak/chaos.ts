@@ -5,9 +5,9 @@
  * 500), and the MySQL server behind it (the TCP proxy refusing or black-holing it, so the
  * endpoint answers Unavailable or hangs).
  */
-import type { PsHttpServer } from '../ps-http/server.ts';
-import type { Random } from './random.ts';
-import type { TcpProxy } from './tcp-proxy.ts';
+import type { PsHttpServer } from '../ps-http/server.js';
+import type { Random } from './random.js';
+import type { TcpProxy } from './tcp-proxy.js';
 
 export interface ChaosLog {
   /** How many outages of each kind. */

@@ -3,7 +3,7 @@
  * (a 503, a 5xx, a 429 and a 409 "still in progress" are retried after their Retry-After, a failed
  * connection after a second), optionally as two copies at once (a duplicated delivery).
  */
-import type { Op } from './main-site.ts';
+import type { Op } from './main-site.js';
 
 export interface Tally {
   /** HTTP requests, retries and duplicate copies included. */

@@ -8,7 +8,7 @@
  * changes are made "silently" (the event was lost) and reach the panel only through the next
  * reconcile of that user.
  */
-import type { Random } from './random.ts';
+import type { Random } from './random.js';
 
 export const STATUSES = ['creating', 'running', 'stopped', 'suspended'] as const;
 export const HYPERVISORS = ['proxmox', 'vmware', 'hyperv', 'kvm', 'xen'] as const;

@@ -13,16 +13,16 @@
  * duplicate changed anything and every event got its answer.
  */
 import { parseArgs } from 'node:util';
-import { TEST_BINDINGS } from '../../test/bindings.ts';
-import { startLocalWorker, type LocalWorker } from '../../test/node/local-worker.ts';
-import { connectMysql, migrateMysql, MysqlSetupError } from '../mysql.ts';
-import { startPsHttpServer, type PsHttpServer } from '../ps-http/server.ts';
-import { runChaos } from './chaos.ts';
-import { Delivery, newTally } from './delivery.ts';
-import { MainSite, type OpKind } from './main-site.ts';
-import { Random } from './random.ts';
-import { startTcpProxy, type TcpProxy } from './tcp-proxy.ts';
-import { verify } from './verify.ts';
+import { TEST_BINDINGS } from '../../test/bindings.js';
+import { startLocalWorker, type LocalWorker } from '../../test/node/local-worker.js';
+import { connectMysql, migrateMysql, MysqlSetupError } from '../mysql.js';
+import { startPsHttpServer, type PsHttpServer } from '../ps-http/server.js';
+import { runChaos } from './chaos.js';
+import { Delivery, newTally } from './delivery.js';
+import { MainSite, type OpKind } from './main-site.js';
+import { Random } from './random.js';
+import { startTcpProxy, type TcpProxy } from './tcp-proxy.js';
+import { verify } from './verify.js';
 
 const { values: args } = parseArgs({
   options: {

@@ -4,9 +4,9 @@
  * what the main sites' acknowledged events say it must be.
  */
 import mysql from 'mysql2/promise';
-import { tokenFor, type WireVps } from '../../test/tokens.ts';
-import type { MysqlTarget } from '../mysql.ts';
-import type { ExpectedVps, VpsData } from './main-site.ts';
+import { tokenFor, type WireVps } from '../../test/tokens.js';
+import type { MysqlTarget } from '../mysql.js';
+import type { ExpectedVps, VpsData } from './main-site.js';
 
 /** Findings by external_id (one line each), so a row found wrong twice counts once. */
 export type Findings = Map<string, string>;

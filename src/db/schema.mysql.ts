@@ -15,8 +15,8 @@ import {
   uniqueIndex,
   varchar,
 } from 'drizzle-orm/mysql-core';
-import { IDEMPOTENCY_STATES } from '../contract/idempotency';
-import { BOUNDS, EXTERNAL_ID, HYPERVISORS, MAX_LENGTH, VPS_STATUSES } from '../contract/fields';
+import { IDEMPOTENCY_STATES } from '../contract/idempotency.js';
+import { BOUNDS, EXTERNAL_ID, HYPERVISORS, MAX_LENGTH, VPS_STATUSES } from '../contract/fields.js';
 
 const between = (min: number, max: number) => sql.raw(`${min} AND ${max}`);
 

@@ -1,7 +1,7 @@
 import { sql } from 'drizzle-orm';
 import { check, index, integer, primaryKey, sqliteTable, text, uniqueIndex } from 'drizzle-orm/sqlite-core';
-import { IDEMPOTENCY_STATES } from '../contract/idempotency';
-import { BOUNDS, EXTERNAL_ID, HYPERVISORS, MAX_LENGTH, VPS_STATUSES } from '../contract/fields';
+import { IDEMPOTENCY_STATES } from '../contract/idempotency.js';
+import { BOUNDS, EXTERNAL_ID, HYPERVISORS, MAX_LENGTH, VPS_STATUSES } from '../contract/fields.js';
 
 const between = (min: number, max: number) => sql.raw(`${min} AND ${max}`);
 const inList = (values: readonly string[]) => sql.raw(values.map((v) => `'${v}'`).join(', '));

@@ -1,6 +1,6 @@
 import type { Context } from 'hono';
-import type { AppEnv } from '../env';
-import { log } from '../log';
+import type { AppEnv } from '../env.js';
+import { log } from '../log.js';
 
 /**
  * One line per request, once its answer is made: method, path, status, duration_ms and, for an

@@ -1,7 +1,7 @@
 import type { MiddlewareHandler } from 'hono';
-import { required, type SyncConfig } from '../config';
-import type { AppEnv } from '../env';
-import { ApiError } from '../errors';
+import { required, type SyncConfig } from '../config.js';
+import type { AppEnv } from '../env.js';
+import { ApiError } from '../errors.js';
 
 const encoder = new TextEncoder();
 const sha256 = (value: string) => crypto.subtle.digest('SHA-256', encoder.encode(value));

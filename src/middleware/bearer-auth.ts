@@ -1,11 +1,11 @@
 import type { Context, MiddlewareHandler, Next } from 'hono';
 import { decodeProtectedHeader, errors as joseErrors, type JWTPayload } from 'jose';
-import { isHmacAlgorithm, required } from '../config';
-import { BOUNDS } from '../contract';
-import type { AppEnv } from '../env';
-import { ApiError } from '../errors';
-import { errorChain, log } from '../log';
-import { JWKS_FETCH, KeySetUnavailableError, verifiedBefore, verifyToken } from './bearer-keys';
+import { isHmacAlgorithm, required } from '../config.js';
+import { BOUNDS } from '../contract/index.js';
+import type { AppEnv } from '../env.js';
+import { ApiError } from '../errors.js';
+import { errorChain, log } from '../log.js';
+import { JWKS_FETCH, KeySetUnavailableError, verifiedBefore, verifyToken } from './bearer-keys.js';
 
 /**
  * RFC 6750 challenge; `error` is omitted when no usable bearer credentials were sent at all.

@@ -6,7 +6,7 @@
  * the set (and jose's key type checks refuse anything else).
  */
 import { createRemoteJWKSet, errors as joseErrors, jwtVerify, type JWTPayload, type JWTVerifyGetKey, type JWTVerifyOptions } from 'jose';
-import { isHmacAlgorithm, type BearerConfig, type HmacAlgorithm, type JwtAlgorithm } from '../config';
+import { isHmacAlgorithm, type BearerConfig, type HmacAlgorithm, type JwtAlgorithm } from '../config.js';
 
 /** Leeway for clock skew between the SSO and the edge when checking exp/nbf/iat. */
 const CLOCK_TOLERANCE_SECONDS = 30;

@@ -1,8 +1,8 @@
 import type { MiddlewareHandler } from 'hono';
-import { configOf } from '../config';
-import type { AppEnv } from '../env';
-import { logRequest } from './access-log';
-import { requestIdOf } from './request-id';
+import { configOf } from '../config.js';
+import type { AppEnv } from '../env.js';
+import { logRequest } from './access-log.js';
+import { requestIdOf } from './request-id.js';
 
 const SECURITY_HEADERS = [
   ['X-Content-Type-Options', 'nosniff'],

@@ -1,10 +1,10 @@
 import type { MiddlewareHandler } from 'hono';
 import type { ContentfulStatusCode } from 'hono/utils/http-status';
-import { canonicalJson, IDEMPOTENCY_KEY_PATTERN, sha256Hex } from '../contract';
-import type { AppEnv } from '../env';
-import { ApiError, validationError } from '../errors';
-import { log } from '../log';
-import type { IdempotencyClaim } from '../store/types';
+import { canonicalJson, IDEMPOTENCY_KEY_PATTERN, sha256Hex } from '../contract/index.js';
+import type { AppEnv } from '../env.js';
+import { ApiError, validationError } from '../errors.js';
+import { log } from '../log.js';
+import type { IdempotencyClaim } from '../store/types.js';
 
 export interface IdempotencyOptions {
   /**

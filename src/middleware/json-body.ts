@@ -1,9 +1,9 @@
 import type { MiddlewareHandler } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
 import type * as z from 'zod/mini';
-import type { AppEnv } from '../env';
-import { ApiError } from '../errors';
-import { parseOrThrow } from '../validation';
+import type { AppEnv } from '../env.js';
+import { ApiError } from '../errors.js';
+import { parseOrThrow } from '../validation.js';
 
 // fatal: bytes that are not UTF-8 are refused, never replaced; a leading BOM is dropped (RFC 8259 §8.1).
 const utf8 = new TextDecoder('utf-8', { fatal: true, ignoreBOM: false });

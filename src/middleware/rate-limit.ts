@@ -1,8 +1,8 @@
 import type { Context, MiddlewareHandler } from 'hono';
-import { required, type RateLimitConfig } from '../config';
-import type { AppEnv } from '../env';
-import { ApiError } from '../errors';
-import { log } from '../log';
+import { required, type RateLimitConfig } from '../config.js';
+import type { AppEnv } from '../env.js';
+import { ApiError } from '../errors.js';
+import { log } from '../log.js';
 
 /**
  * Seconds until the next full minute. The binding answers only yes or no, not when its window

@@ -1,6 +1,6 @@
 import type { MiddlewareHandler } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
-import { required, type SigningConfig } from '../config';
+import { required, type SigningConfig } from '../config.js';
 import {
   MAX_SIGNATURES,
   SIGNATURE_HEADERS,
@@ -10,10 +10,10 @@ import {
   WEBHOOK_TIMESTAMP_PATTERN,
   type ErrorCode,
   type FieldError,
-} from '../contract';
-import type { AppEnv, SecretSlot } from '../env';
-import { ApiError } from '../errors';
-import { log } from '../log';
+} from '../contract/index.js';
+import type { AppEnv, SecretSlot } from '../env.js';
+import { ApiError } from '../errors.js';
+import { log } from '../log.js';
 
 const CHALLENGE = `WebhookSignature realm="vps-sync", headers="${Object.values(SIGNATURE_HEADERS).join(' ')}"`;
 

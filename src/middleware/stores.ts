@@ -1,7 +1,7 @@
 import type { MiddlewareHandler } from 'hono';
-import { required, type Bindings } from '../config';
-import type { AppEnv } from '../env';
-import { storesFor, type Stores } from '../store/select';
+import { required, type Bindings } from '../config.js';
+import type { AppEnv } from '../env.js';
+import { storesFor, type Stores } from '../store/select.js';
 
 /**
  * Puts the stores on the context; creating them does no I/O. `stores` replaces the configured

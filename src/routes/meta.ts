@@ -1,6 +1,6 @@
 import { Hono } from 'hono/tiny';
 import { cors } from 'hono/cors';
-import type { AppEnv } from '../env';
+import type { AppEnv } from '../env.js';
 import openApiDocument from '../openapi/openapi.json';
 
 /** The public routes: liveness and the API's own description. */

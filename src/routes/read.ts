@@ -1,13 +1,13 @@
 import { Hono } from 'hono/tiny';
 import type { Context, MiddlewareHandler } from 'hono';
 import { cors } from 'hono/cors';
-import { encodeCursor, listQuery, type ListQuery } from '../contract';
-import { required } from '../config';
-import type { AppEnv } from '../env';
-import { ApiError } from '../errors';
-import { bearerAuth } from '../middleware/bearer-auth';
-import { rateLimit } from '../middleware/rate-limit';
-import { parseParts, queryPart } from '../validation';
+import { encodeCursor, listQuery, type ListQuery } from '../contract/index.js';
+import { required } from '../config.js';
+import type { AppEnv } from '../env.js';
+import { ApiError } from '../errors.js';
+import { bearerAuth } from '../middleware/bearer-auth.js';
+import { rateLimit } from '../middleware/rate-limit.js';
+import { parseParts, queryPart } from '../validation.js';
 
 const allowedOrigin = (origin: string, c: Context<AppEnv>) => {
   const allowed = required(c.get('config').corsOrigins, { request_id: c.get('requestId'), refusing: 'browser requests' });

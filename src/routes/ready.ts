@@ -1,9 +1,9 @@
 import { Hono } from 'hono/tiny';
-import type { Config, Section } from '../config';
-import type { AppEnv } from '../env';
-import { ApiError, StoreUnavailableError, type FieldError } from '../errors';
-import { errorChain, log } from '../log';
-import { storesFor } from '../store/select';
+import type { Config, Section } from '../config.js';
+import type { AppEnv } from '../env.js';
+import { ApiError, StoreUnavailableError, type FieldError } from '../errors.js';
+import { errorChain, log } from '../log.js';
+import { storesFor } from '../store/select.js';
 
 /** How long the readiness query may take: a probe must answer fast, whatever the database does. */
 export const READY_TIMEOUT_MS = 2000;

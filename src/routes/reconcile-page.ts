@@ -1,6 +1,6 @@
-import { RECONCILE_RUN_TTL_MS, type ReconcileRequest } from '../contract';
-import { ApiError } from '../errors';
-import type { ReconcilePageResult, ReconcileRunRefusal, VpsStore } from '../store/types';
+import { RECONCILE_RUN_TTL_MS, type ReconcileRequest } from '../contract/index.js';
+import { ApiError } from '../errors.js';
+import type { ReconcilePageResult, ReconcileRunRefusal, VpsStore } from '../store/types.js';
 
 type PagedRequest = ReconcileRequest & { page: NonNullable<ReconcileRequest['page']> };
 

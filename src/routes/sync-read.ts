@@ -8,14 +8,14 @@ import {
   syncReadUserId,
   syncReadVpsId,
   type VpsRef,
-} from '../contract';
-import type { AppEnv } from '../env';
-import { ApiError } from '../errors';
-import { apiKeyAuth } from '../middleware/api-key';
-import { rateLimit } from '../middleware/rate-limit';
-import { signature } from '../middleware/signature';
-import type { VpsRecord, VpsStore } from '../store/types';
-import { parseParts, part, queryPart } from '../validation';
+} from '../contract/index.js';
+import type { AppEnv } from '../env.js';
+import { ApiError } from '../errors.js';
+import { apiKeyAuth } from '../middleware/api-key.js';
+import { rateLimit } from '../middleware/rate-limit.js';
+import { signature } from '../middleware/signature.js';
+import type { VpsRecord, VpsStore } from '../store/types.js';
+import { parseParts, part, queryPart } from '../validation.js';
 
 /**
  * Per API key, on the sync limiter, in a bucket of its own: a drift check reading many users

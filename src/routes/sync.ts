@@ -1,16 +1,16 @@
 import { Hono } from 'hono/tiny';
 import type { Context } from 'hono';
-import { MAX_SYNC_BODY_BYTES, OUTCOMES, syncRequest, type ReconcilePage, type SyncOutcome, type SyncRequest, type VpsRef } from '../contract';
-import type { AppEnv } from '../env';
-import { ApiError } from '../errors';
-import { log, type LogFields } from '../log';
-import { apiKeyAuth } from '../middleware/api-key';
-import { idempotency } from '../middleware/idempotency';
-import { jsonBody } from '../middleware/json-body';
-import { rateLimit } from '../middleware/rate-limit';
-import { signature } from '../middleware/signature';
-import { reconcilePage } from './reconcile-page';
-import type { ReconcileChange, ReconcileResult, Vps } from '../store/types';
+import { MAX_SYNC_BODY_BYTES, OUTCOMES, syncRequest, type ReconcilePage, type SyncOutcome, type SyncRequest, type VpsRef } from '../contract/index.js';
+import type { AppEnv } from '../env.js';
+import { ApiError } from '../errors.js';
+import { log, type LogFields } from '../log.js';
+import { apiKeyAuth } from '../middleware/api-key.js';
+import { idempotency } from '../middleware/idempotency.js';
+import { jsonBody } from '../middleware/json-body.js';
+import { rateLimit } from '../middleware/rate-limit.js';
+import { signature } from '../middleware/signature.js';
+import { reconcilePage } from './reconcile-page.js';
+import type { ReconcileChange, ReconcileResult, Vps } from '../store/types.js';
 
 const refOf = (vps: { id?: number; external_id?: string }): VpsRef =>
   vps.id !== undefined ? { id: vps.id } : { external_id: vps.external_id! };

@@ -1,12 +1,12 @@
-import type { DatabaseConfig } from '../config';
-import { d1IdempotencyStore } from './d1/idempotency';
-import { d1Store } from './d1/vps';
-import { d1WebhookIdStore } from './d1/webhook-ids';
-import { planetscaleClient } from './planetscale/client';
-import { planetscaleIdempotencyStore } from './planetscale/idempotency';
-import { planetscaleStore } from './planetscale/vps';
-import { planetscaleWebhookIdStore } from './planetscale/webhook-ids';
-import type { IdempotencyStore, VpsStore, WebhookIdStore } from './types';
+import type { DatabaseConfig } from '../config.js';
+import { d1IdempotencyStore } from './d1/idempotency.js';
+import { d1Store } from './d1/vps.js';
+import { d1WebhookIdStore } from './d1/webhook-ids.js';
+import { planetscaleClient } from './planetscale/client.js';
+import { planetscaleIdempotencyStore } from './planetscale/idempotency.js';
+import { planetscaleStore } from './planetscale/vps.js';
+import { planetscaleWebhookIdStore } from './planetscale/webhook-ids.js';
+import type { IdempotencyStore, VpsStore, WebhookIdStore } from './types.js';
 
 export interface Stores {
   vps: VpsStore;

@@ -9,7 +9,7 @@ import type {
   VpsPatch,
   VpsRef,
   VpsStatus,
-} from '../contract';
+} from '../contract/index.js';
 
 /**
  * A VPS as the API shows it. Timestamps are ISO 8601 strings in UTC with milliseconds, exactly as

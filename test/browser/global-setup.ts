@@ -1,4 +1,4 @@
-import { CHROMIUM_PATH, chromiumInstalled } from './chromium.ts';
+import { CHROMIUM_PATH, chromiumInstalled } from './chromium.js';
 
 /**
  * Without Chromium the browser tests are skipped, and this says so; REQUIRE_BROWSER=1 (set by

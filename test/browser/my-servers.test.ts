@@ -8,12 +8,12 @@ import { mkdirSync } from 'node:fs';
 import { resolve } from 'node:path';
 import type { Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { TEST_BINDINGS } from '../bindings.ts';
-import { startLocalWorker, type LocalWorker } from '../node/local-worker.ts';
-import { tokenFor } from '../tokens.ts';
-import { chromiumInstalled, launchChromium, type Chromium } from './chromium.ts';
-import { freePort, startPanel, type PanelServer } from './panel-server.ts';
-import { createVps, type NewVps } from './sync.ts';
+import { TEST_BINDINGS } from '../bindings.js';
+import { startLocalWorker, type LocalWorker } from '../node/local-worker.js';
+import { tokenFor } from '../tokens.js';
+import { chromiumInstalled, launchChromium, type Chromium } from './chromium.js';
+import { freePort, startPanel, type PanelServer } from './panel-server.js';
+import { createVps, type NewVps } from './sync.js';
 
 const SCREENSHOTS = resolve(import.meta.dirname, 'screenshots');
 

@@ -4,8 +4,8 @@
  */
 import { createServer as createNetServer, type AddressInfo } from 'node:net';
 import { createServer } from 'vite';
-import { panelConfig } from '../../examples/panel/panel-config.ts';
-import { TEST_BINDINGS } from '../bindings.ts';
+import { panelConfig } from '../../examples/panel/panel-config.js';
+import { TEST_BINDINGS } from '../bindings.js';
 
 export interface PanelServer {
   /** e.g. http://127.0.0.1:40123 */

@@ -1,5 +1,5 @@
 /** The main site's side: VPS created and updated through POST /api/vps/sync, as in the integration docs. */
-import { TEST_BINDINGS } from '../bindings.ts';
+import { TEST_BINDINGS } from '../bindings.js';
 
 export interface NewVps {
   user_id: number;

@@ -1,5 +1,5 @@
 import type { TestProject } from 'vitest/node';
-import { startJwksServer } from './server.ts';
+import { startJwksServer } from './server.js';
 
 /** Before the Worker suites: the local JWKS endpoint, its base URL provided as `jwksUrl`. */
 export default async function setup(project: TestProject) {

@@ -4,7 +4,7 @@
  */
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { JWKS_MODES, type JwksMode, type SetControl, type SetStats } from './protocol.ts';
+import { JWKS_MODES, type JwksMode, type SetControl, type SetStats } from './protocol.js';
 
 interface KeySet {
   keys: object[];

@@ -1,7 +1,7 @@
 import type { TestProject } from 'vitest/node';
-import { connectMysql, migrateMysql } from '../../scripts/mysql.ts';
-import { startPsHttpServer } from '../../scripts/ps-http/server.ts';
-import { unusedLoopbackPort } from './free-port.ts';
+import { connectMysql, migrateMysql } from '../../scripts/mysql.js';
+import { startPsHttpServer } from '../../scripts/ps-http/server.js';
+import { unusedLoopbackPort } from './free-port.js';
 
 /**
  * Before the MySQL suite: a fresh `vps_sync_test` database with the MySQL migrations, and the

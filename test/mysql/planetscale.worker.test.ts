@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { call, callWith, createVps, errorBody, freshUser, listAs, sync, syncRequest, tokenFor, validVps } from '../worker/helpers';
-import { failStatements, mysqlDownUrl, resetStats, setFault, stats, unreachableUrl, wrongPasswordUrl } from './endpoint';
+import { call, callWith, createVps, errorBody, freshUser, listAs, sync, syncRequest, tokenFor, validVps } from '../worker/helpers.js';
+import { failStatements, mysqlDownUrl, resetStats, setFault, stats, unreachableUrl, wrongPasswordUrl } from './endpoint.js';
 
 /**
  * The PlanetScale path under faults: the database unreachable, hanging past the timeout,

@@ -8,7 +8,7 @@ import { existsSync } from 'node:fs';
 import { chown, mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir, userInfo } from 'node:os';
 import { join } from 'node:path';
-import { unusedLoopbackPort } from './free-port.ts';
+import { unusedLoopbackPort } from './free-port.js';
 
 export interface PrivateMariadb {
   port: number;

@@ -3,7 +3,7 @@
 import { Client, DatabaseError, UnknownError, connect, type Config } from '@planetscale/database';
 import mysql from 'mysql2/promise';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { connectMysql, type MysqlTarget } from '../../scripts/mysql.ts';
+import { connectMysql, type MysqlTarget } from '../../scripts/mysql.js';
 import { startPsHttpServer, type PsHttpServer } from '../../scripts/ps-http/server.js';
 
 const TYPES_TABLE = 'pshttp_types';

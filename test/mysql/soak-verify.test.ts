@@ -2,12 +2,12 @@
 // PlanetScale path, rows written through the API, then changed behind its back.
 import mysql from 'mysql2/promise';
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import { connectMysql, migrateMysql, type MysqlTarget } from '../../scripts/mysql.ts';
-import { startPsHttpServer, type PsHttpServer } from '../../scripts/ps-http/server.ts';
-import type { ExpectedVps } from '../../scripts/soak/main-site.ts';
-import { verify } from '../../scripts/soak/verify.ts';
-import { TEST_BINDINGS } from '../bindings.ts';
-import { startLocalWorker, type LocalWorker } from '../node/local-worker.ts';
+import { connectMysql, migrateMysql, type MysqlTarget } from '../../scripts/mysql.js';
+import { startPsHttpServer, type PsHttpServer } from '../../scripts/ps-http/server.js';
+import type { ExpectedVps } from '../../scripts/soak/main-site.js';
+import { verify } from '../../scripts/soak/verify.js';
+import { TEST_BINDINGS } from '../bindings.js';
+import { startLocalWorker, type LocalWorker } from '../node/local-worker.js';
 
 let target: MysqlTarget;
 let endpoint: PsHttpServer;

@@ -5,10 +5,10 @@ import { resolve } from 'node:path';
 import { connect } from '@planetscale/database';
 import mysql from 'mysql2/promise';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { connectMysql, createDevAccount, DEV_PASSWORD, DEV_USER } from '../../scripts/mysql.ts';
-import { startPsHttpServer } from '../../scripts/ps-http/server.ts';
-import { privateMariadbUnavailable, startPrivateMariadb, type PrivateMariadb } from './private-mariadb.ts';
-import { unusedLoopbackPort } from './free-port.ts';
+import { connectMysql, createDevAccount, DEV_PASSWORD, DEV_USER } from '../../scripts/mysql.js';
+import { startPsHttpServer } from '../../scripts/ps-http/server.js';
+import { privateMariadbUnavailable, startPrivateMariadb, type PrivateMariadb } from './private-mariadb.js';
+import { unusedLoopbackPort } from './free-port.js';
 
 const root = resolve(import.meta.dirname, '../..');
 const unavailable = privateMariadbUnavailable();

@@ -7,15 +7,15 @@ import { createServer, type Server } from 'node:http';
 import { DatabaseError, type Client } from '@planetscale/database';
 import mysql from 'mysql2/promise';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { connectMysql, migrateMysql, type MysqlTarget } from '../../scripts/mysql.ts';
-import { startPsHttpServer, type PsHttpServer } from '../../scripts/ps-http/server.ts';
-import { startTcpProxy, type TcpProxy } from '../../scripts/soak/tcp-proxy.ts';
-import { StoreUnavailableError } from '../../src/errors';
-import { planetscaleClient } from '../../src/store/planetscale/client';
-import { planetscaleStore } from '../../src/store/planetscale/vps';
-import { classifyFailure } from '../../src/store/planetscale/errors';
-import { privateMariadbUnavailable, startPrivateMariadb, type PrivateMariadb } from './private-mariadb.ts';
-import { unusedLoopbackPort } from './free-port.ts';
+import { connectMysql, migrateMysql, type MysqlTarget } from '../../scripts/mysql.js';
+import { startPsHttpServer, type PsHttpServer } from '../../scripts/ps-http/server.js';
+import { startTcpProxy, type TcpProxy } from '../../scripts/soak/tcp-proxy.js';
+import { StoreUnavailableError } from '../../src/errors.js';
+import { planetscaleClient } from '../../src/store/planetscale/client.js';
+import { planetscaleStore } from '../../src/store/planetscale/vps.js';
+import { classifyFailure } from '../../src/store/planetscale/errors.js';
+import { privateMariadbUnavailable, startPrivateMariadb, type PrivateMariadb } from './private-mariadb.js';
+import { unusedLoopbackPort } from './free-port.js';
 
 const TIMEOUT_MS = 1000;
 

@@ -10,8 +10,8 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { MIN_SECRET_LENGTH } from '../../scripts/deploy/checks.ts';
-import { planDeploy } from '../../scripts/deploy/plan.ts';
+import { MIN_SECRET_LENGTH } from '../../scripts/deploy/checks.js';
+import { planDeploy } from '../../scripts/deploy/plan.js';
 
 const root = resolve(import.meta.dirname, '../..');
 const tsx = resolve(root, 'node_modules/.bin/tsx');

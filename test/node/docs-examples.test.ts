@@ -3,8 +3,8 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { DEV_VARS_EXAMPLE, readDevVars } from '../../scripts/dev-vars.ts';
-import { startLocalWorker, type LocalWorker } from './local-worker.ts';
+import { DEV_VARS_EXAMPLE, readDevVars } from '../../scripts/dev-vars.js';
+import { startLocalWorker, type LocalWorker } from './local-worker.js';
 
 /**
  * Every shell example of the documentation runs here, against a local Worker with the development

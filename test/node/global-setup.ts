@@ -2,8 +2,8 @@ import { execFile } from 'node:child_process';
 import { resolve } from 'node:path';
 import { promisify } from 'node:util';
 import type { TestProject } from 'vitest/node';
-import { TEST_BINDINGS, TEST_SIGNING_SECRET } from '../bindings.ts';
-import { startLocalWorker } from './local-worker.ts';
+import { TEST_BINDINGS, TEST_SIGNING_SECRET } from '../bindings.js';
+import { startLocalWorker } from './local-worker.js';
 
 /** Both packages' dist, by their own `npm run build` (what their prepack runs). */
 const buildPackages = () =>

@@ -5,7 +5,7 @@
  */
 import { connect } from 'node:net';
 import { describe, expect, inject, it } from 'vitest';
-import { TEST_BINDINGS } from '../bindings.ts';
+import { TEST_BINDINGS } from '../bindings.js';
 
 /** The local Worker the node suites share (test/node/global-setup.ts). */
 const worker = { url: inject('workerUrl') };

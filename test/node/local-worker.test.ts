@@ -1,8 +1,8 @@
 import { existsSync, readFileSync, readdirSync } from 'node:fs';
 import { afterAll, describe, expect, it } from 'vitest';
-import { TEST_BINDINGS } from '../bindings.ts';
-import { startLocalWorker, type LocalWorker } from './local-worker.ts';
-import { listVps } from './panel.ts';
+import { TEST_BINDINGS } from '../bindings.js';
+import { startLocalWorker, type LocalWorker } from './local-worker.js';
+import { listVps } from './panel.js';
 
 let worker: LocalWorker | undefined;
 afterAll(() => worker?.stop());

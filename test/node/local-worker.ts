@@ -12,7 +12,7 @@ import { mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { unstable_splitSqlQuery, unstable_startWorker } from 'wrangler';
-import { TEST_BINDINGS } from '../bindings.ts';
+import { TEST_BINDINGS } from '../bindings.js';
 
 const root = resolve(import.meta.dirname, '../..');
 /** `migrations_dir` of the DB binding in wrangler.jsonc. */

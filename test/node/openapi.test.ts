@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { API_REFERENCE_MD, generated, OPENAPI_JSON } from '../../scripts/openapi.ts';
+import { API_REFERENCE_MD, generated, OPENAPI_JSON } from '../../scripts/openapi.js';
 
 describe('generated API documents', () => {
   it('are in step with the zod schemas (run `npm run openapi` after changing them)', () => {

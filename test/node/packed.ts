@@ -10,7 +10,7 @@ import { cp, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { promisify } from 'node:util';
-import { distFingerprint, readShipped } from '../../scripts/package-content.ts';
+import { distFingerprint, readShipped } from '../../scripts/package-content.js';
 
 const root = resolve(import.meta.dirname, '../..');
 const run = promisify(execFile);

@@ -2,7 +2,7 @@
  * The panel's side of the example and integration tests: what a signed-in user sees in
  * GET /api/vps, with a token signed as the panel's SSO would sign it (test/bindings.ts secret).
  */
-import { tokenFor, type WireVps } from '../tokens.ts';
+import { tokenFor, type WireVps } from '../tokens.js';
 
 /** A VPS as GET /api/vps lists it (wire names). */
 export type ListedVps = WireVps;

@@ -1,7 +1,7 @@
 import { resolve } from 'node:path';
 import { unstable_readConfig } from 'wrangler';
 import { describe, expect, inject, it } from 'vitest';
-import { panelToken } from './panel.ts';
+import { panelToken } from './panel.js';
 
 /**
  * The rate limits of wrangler.jsonc as `wrangler dev` runs them (wrangler's own startWorker and

@@ -2,7 +2,7 @@ import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { SHIPPED_SECRETS } from '../../src/shipped-secrets.ts';
+import { SHIPPED_SECRETS } from '../../src/shipped-secrets.js';
 
 const root = resolve(import.meta.dirname, '../..');
 /** A value of 32+ characters given to a key or secret in any file: `X=…`, `key: '…'`, `${X:-…}`, `X-API-Key: …`. */

@@ -10,10 +10,10 @@ import { resolve } from 'node:path';
 import { promisify } from 'node:util';
 import { SignJWT } from 'jose';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { smokeCommand } from '../../scripts/smoke/command.ts';
-import { DEFAULT_SMOKE_USER_ID } from '../../scripts/smoke/steps.ts';
-import { TEST_BINDINGS } from '../bindings.ts';
-import { startLocalWorker, type LocalWorker } from './local-worker.ts';
+import { smokeCommand } from '../../scripts/smoke/command.js';
+import { DEFAULT_SMOKE_USER_ID } from '../../scripts/smoke/steps.js';
+import { TEST_BINDINGS } from '../bindings.js';
+import { startLocalWorker, type LocalWorker } from './local-worker.js';
 
 const root = resolve(import.meta.dirname, '../..');
 const secret = () => randomBytes(32).toString('hex');

@@ -1,13 +1,13 @@
 import { afterEach, beforeEach, describe, expect, it, vi, type MockInstance } from 'vitest';
-import { TEST_BINDINGS, TEST_PREVIOUS_SIGNING_SECRET, TEST_SIGNING_SECRET } from '../bindings';
-import { signatureHeaders } from '../signing';
+import { TEST_BINDINGS, TEST_PREVIOUS_SIGNING_SECRET, TEST_SIGNING_SECRET } from '../bindings.js';
+import { signatureHeaders } from '../signing.js';
 import { env } from 'cloudflare:workers';
 import { createExecutionContext, waitOnExecutionContext } from 'cloudflare:test';
-import { createApp } from '../../src/app';
-import { storesFor } from '../../src/store/select';
-import { assertDocumented } from './conformance';
-import { BASE, callWith, createVps, freshUser, syncRequest, tokenFor, validVps } from './helpers';
-import { configuredDatabase, storeWithWriteBetweenReadAndWrite } from './round-trips';
+import { createApp } from '../../src/app.js';
+import { storesFor } from '../../src/store/select.js';
+import { assertDocumented } from './conformance.js';
+import { BASE, callWith, createVps, freshUser, syncRequest, tokenFor, validVps } from './helpers.js';
+import { configuredDatabase, storeWithWriteBetweenReadAndWrite } from './round-trips.js';
 
 /** Every line the Worker wrote to the console during a test, parsed (each must be one JSON object). */
 let spies: MockInstance[] = [];

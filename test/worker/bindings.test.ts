@@ -1,7 +1,7 @@
 import { env } from 'cloudflare:workers';
 import { describe, expect, it } from 'vitest';
-import { BINDING_NAMES, configOf } from '../../src/config';
-import { TEST_BINDINGS } from '../bindings';
+import { BINDING_NAMES, configOf } from '../../src/config.js';
+import { TEST_BINDINGS } from '../bindings.js';
 
 describe('the test Worker bindings', () => {
   it('are exactly the suite own values for every binding the Worker reads, whatever .dev.vars holds', () => {

@@ -1,9 +1,9 @@
 import { env, exports } from 'cloudflare:workers';
 import { describe, expect, it } from 'vitest';
-import { createVpsSyncClient, VpsSyncAuthError, VpsSyncValidationError } from '../../packages/client/index';
-import worker from '../../src/index';
-import { TEST_BINDINGS, TEST_PREVIOUS_SIGNING_SECRET, TEST_SIGNING_SECRET, TEST_WRONG_SIGNING_SECRET } from '../bindings';
-import { BASE, freshUser, listAs } from './helpers';
+import { createVpsSyncClient, VpsSyncAuthError, VpsSyncValidationError } from '../../packages/client/index.js';
+import worker from '../../src/index.js';
+import { TEST_BINDINGS, TEST_PREVIOUS_SIGNING_SECRET, TEST_SIGNING_SECRET, TEST_WRONG_SIGNING_SECRET } from '../bindings.js';
+import { BASE, freshUser, listAs } from './helpers.js';
 
 /**
  * The main site's client runs in the Workers runtime as well as in Node (a main site on

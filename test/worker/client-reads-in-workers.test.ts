@@ -1,9 +1,9 @@
 import { env, exports } from 'cloudflare:workers';
 import { describe, expect, it } from 'vitest';
-import { createVpsSyncClient, VpsSyncAuthError } from '../../packages/client/index';
-import worker from '../../src/index';
-import { TEST_BINDINGS, TEST_SIGNING_SECRET } from '../bindings';
-import { BASE, freshUser } from './helpers';
+import { createVpsSyncClient, VpsSyncAuthError } from '../../packages/client/index.js';
+import worker from '../../src/index.js';
+import { TEST_BINDINGS, TEST_SIGNING_SECRET } from '../bindings.js';
+import { BASE, freshUser } from './helpers.js';
 
 /** The client's reads (getVps, listUserVps, userVps) in the Workers runtime, through this Worker's fetch handler. */
 describe("the client's reads inside workerd", () => {

@@ -8,9 +8,9 @@
 import { env } from 'cloudflare:workers';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { ERROR_CODE_LIST, statusOf, type ErrorCode } from '../../src/contract';
-import { TEST_BINDINGS } from '../bindings';
-import { call, freshUser, tokenFor, validVps } from './helpers';
+import { ERROR_CODE_LIST, statusOf, type ErrorCode } from '../../src/contract/index.js';
+import { TEST_BINDINGS } from '../bindings.js';
+import { call, freshUser, tokenFor, validVps } from './helpers.js';
 
 const SEED = env.FUZZ_SEED ? Number(env.FUZZ_SEED) : 20261130;
 const settings = (numRuns: number) => ({ seed: SEED, numRuns, endOnFailure: true });

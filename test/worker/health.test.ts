@@ -1,7 +1,7 @@
 import { env } from 'cloudflare:workers';
 import { describe, expect, it, vi } from 'vitest';
-import { D1_TRANSIENT_FAILURES } from '../../src/store/d1/errors';
-import { call, callWith, errorBody, freshUser, syncRequest, tokenFor, validVps } from './helpers';
+import { D1_TRANSIENT_FAILURES } from '../../src/store/d1/errors.js';
+import { call, callWith, errorBody, freshUser, syncRequest, tokenFor, validVps } from './helpers.js';
 
 describe('GET /health', () => {
   it('answers 200 without credentials', async () => {

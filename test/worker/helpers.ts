@@ -1,11 +1,11 @@
 import { createExecutionContext, waitOnExecutionContext } from 'cloudflare:test';
 import { env } from 'cloudflare:workers';
-import worker from '../../src/index';
-import { TEST_BINDINGS } from '../bindings';
-import { tokenFor, type WireVps } from '../tokens';
-import { assertDocumented } from './conformance';
+import worker from '../../src/index.js';
+import { TEST_BINDINGS } from '../bindings.js';
+import { tokenFor, type WireVps } from '../tokens.js';
+import { assertDocumented } from './conformance.js';
 
-export { signToken, tokenFor, type TokenOptions } from '../tokens';
+export { signToken, tokenFor, type TokenOptions } from '../tokens.js';
 
 export const BASE = 'http://vps-sync.test';
 

@@ -1,10 +1,10 @@
 import { Hono } from 'hono';
 import { describe, expect, it, vi } from 'vitest';
-import { IN_FLIGHT_LEASE_MS } from '../../src/contract';
-import type { AppEnv } from '../../src/env';
-import { onError, StoreUnavailableError } from '../../src/errors';
-import { idempotency, STILL_RUNNING_MS, type IdempotencyOptions } from '../../src/middleware/idempotency';
-import type { IdempotencyClaim, IdempotencyStore } from '../../src/store/types';
+import { IN_FLIGHT_LEASE_MS } from '../../src/contract/index.js';
+import type { AppEnv } from '../../src/env.js';
+import { onError, StoreUnavailableError } from '../../src/errors.js';
+import { idempotency, STILL_RUNNING_MS, type IdempotencyOptions } from '../../src/middleware/idempotency.js';
+import type { IdempotencyClaim, IdempotencyStore } from '../../src/store/types.js';
 
 /**
  * The middleware against a recording store, with a handler of the test's choosing. `settled()`

@@ -1,10 +1,10 @@
 import { exportJWK, generateKeyPair, SignJWT, type JWK, type JWTPayload } from 'jose';
 import { afterEach, describe, expect, inject, it, vi } from 'vitest';
-import { parseConfig, type Bindings } from '../../src/config';
-import { JWKS_FETCH } from '../../src/middleware/bearer-keys';
-import { TEST_BINDINGS } from '../bindings';
-import type { SetControl, SetStats } from '../jwks/protocol';
-import { call, callWith, createVps, errorBody, freshUser, tokenFor } from './helpers';
+import { parseConfig, type Bindings } from '../../src/config.js';
+import { JWKS_FETCH } from '../../src/middleware/bearer-keys.js';
+import { TEST_BINDINGS } from '../bindings.js';
+import type { SetControl, SetStats } from '../jwks/protocol.js';
+import { call, callWith, createVps, errorBody, freshUser, tokenFor } from './helpers.js';
 
 /**
  * SSO tokens verified through a JWKS: keys generated here, served by the local JWKS endpoint

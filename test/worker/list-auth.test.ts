@@ -1,6 +1,6 @@
 import { describe, expect, it, vi } from 'vitest';
-import { TEST_BINDINGS } from '../bindings';
-import { call, callWith, createVps, errorBody, freshUser, signToken, tokenFor } from './helpers';
+import { TEST_BINDINGS } from '../bindings.js';
+import { call, callWith, createVps, errorBody, freshUser, signToken, tokenFor } from './helpers.js';
 
 const b64url = (value: unknown) => btoa(JSON.stringify(value)).replace(/=+$/, '').replace(/\+/g, '-').replace(/\//g, '_');
 

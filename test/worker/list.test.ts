@@ -1,5 +1,5 @@
 import { describe, expect, it, vi } from 'vitest';
-import { call, callWith, createVps, errorBody, freshUser, listAs, sync, tokenFor, type CreatedVps } from './helpers';
+import { call, callWith, createVps, errorBody, freshUser, listAs, sync, tokenFor, type CreatedVps } from './helpers.js';
 
 interface ListBody {
   status: string;

@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { createApp } from '../../src/app';
+import { createApp } from '../../src/app.js';
 import document from '../../src/openapi/openapi.json';
-import { assertDocumented } from './conformance';
-import { BASE, call } from './helpers';
+import { assertDocumented } from './conformance.js';
+import { BASE, call } from './helpers.js';
 
 /** Hono's `/api/vps/:id{[0-9]+}` as OpenAPI's `/api/vps/{id}`. */
 const openApiPath = (path: string) => path.replace(/:(\w+)(\{[^}]*\})?/g, '{$1}');

@@ -1,7 +1,7 @@
 import { exports } from 'cloudflare:workers';
 import { describe, expect, it } from 'vitest';
-import { createPanelClient, PanelAuthError, PanelNotFoundError, PanelValidationError } from '../../packages/panel/index';
-import { BASE, createVps, freshUser, signToken, tokenFor } from './helpers';
+import { createPanelClient, PanelAuthError, PanelNotFoundError, PanelValidationError } from '../../packages/panel/index.js';
+import { BASE, createVps, freshUser, signToken, tokenFor } from './helpers.js';
 
 /** The panel's client against this Worker's fetch handler, as a browser page would use it. */
 const clientFor = (getToken: () => Promise<string>) =>

@@ -1,7 +1,7 @@
 import { DatabaseError, UnknownError } from '@planetscale/database';
 import { describe, expect, it } from 'vitest';
-import { StoreUnavailableError } from '../../src/errors';
-import { classifyFailure, FAILURE_CLASSES, isDuplicateKey, isUnavailable } from '../../src/store/planetscale/errors';
+import { StoreUnavailableError } from '../../src/errors.js';
+import { classifyFailure, FAILURE_CLASSES, isDuplicateKey, isUnavailable } from '../../src/store/planetscale/errors.js';
 
 /**
  * The PlanetScale failure table, row by row, on errors built exactly as @planetscale/database

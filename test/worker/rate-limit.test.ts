@@ -1,8 +1,8 @@
 import { env } from 'cloudflare:workers';
 import { describe, expect, it, vi } from 'vitest';
-import { retryAfterSeconds } from '../../src/middleware/rate-limit';
-import { TEST_BINDINGS, TEST_RATE_LIMIT } from '../bindings';
-import { callWith, errorBody, freshUser, syncRequest, tokenFor, validVps } from './helpers';
+import { retryAfterSeconds } from '../../src/middleware/rate-limit.js';
+import { TEST_BINDINGS, TEST_RATE_LIMIT } from '../bindings.js';
+import { callWith, errorBody, freshUser, syncRequest, tokenFor, validVps } from './helpers.js';
 
 /**
  * The Workers Rate Limiting bindings, counting for real in miniflare: the test-only low limiters

@@ -1,8 +1,8 @@
 import { env } from 'cloudflare:workers';
 import { describe, expect, it, vi } from 'vitest';
-import { READY_TIMEOUT_MS } from '../../src/routes/ready';
-import { TEST_BINDINGS } from '../bindings';
-import { call, callWith, errorBody } from './helpers';
+import { READY_TIMEOUT_MS } from '../../src/routes/ready.js';
+import { TEST_BINDINGS } from '../bindings.js';
+import { call, callWith, errorBody } from './helpers.js';
 
 /** The D1 binding with every statement rewritten to name a table that does not exist. */
 const withoutTables = new Proxy(env.DB, {

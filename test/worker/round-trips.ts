@@ -1,8 +1,8 @@
 import { env } from 'cloudflare:workers';
-import { configOf, type DatabaseConfig } from '../../src/config';
-import { storesFor } from '../../src/store/select';
-import type { Stores } from '../../src/store/select';
-import type { VpsStore } from '../../src/store/types';
+import { configOf, type DatabaseConfig } from '../../src/config.js';
+import { storesFor } from '../../src/store/select.js';
+import type { Stores } from '../../src/store/select.js';
+import type { VpsStore } from '../../src/store/types.js';
 
 /** The D1 calls that cross to the database (each a round trip on remote D1). */
 const D1_QUERY_METHODS = new Set(['run', 'all', 'first', 'raw']);

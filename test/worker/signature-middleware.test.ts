@@ -1,13 +1,13 @@
 import { env } from 'cloudflare:workers';
 import { Hono, type Context } from 'hono';
 import { describe, expect, it, vi } from 'vitest';
-import { parseConfig } from '../../src/config';
-import type { AppEnv } from '../../src/env';
-import { onError, StoreUnavailableError } from '../../src/errors';
-import { signature } from '../../src/middleware/signature';
-import type { WebhookIdStore } from '../../src/store/types';
-import { TEST_SIGNING_SECRET } from '../bindings';
-import { signatureHeaders } from '../signing';
+import { parseConfig } from '../../src/config.js';
+import type { AppEnv } from '../../src/env.js';
+import { onError, StoreUnavailableError } from '../../src/errors.js';
+import { signature } from '../../src/middleware/signature.js';
+import type { WebhookIdStore } from '../../src/store/types.js';
+import { TEST_SIGNING_SECRET } from '../bindings.js';
+import { signatureHeaders } from '../signing.js';
 
 /** The middleware against a recording webhook-id store, with a handler of the test's choosing. */
 function harness(handler: (c: Context<AppEnv>) => Response | Promise<Response>, claimed = true) {

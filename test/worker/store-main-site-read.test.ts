@@ -1,10 +1,10 @@
 import { env } from 'cloudflare:workers';
 import { beforeEach, describe, expect, it } from 'vitest';
-import type { VpsCreate } from '../../src/contract';
-import { d1Store } from '../../src/store/d1/vps';
-import type { Vps } from '../../src/store/types';
-import { freshUser } from './helpers';
-import { countedStore } from './round-trips';
+import type { VpsCreate } from '../../src/contract/index.js';
+import { d1Store } from '../../src/store/d1/vps.js';
+import type { Vps } from '../../src/store/types.js';
+import { freshUser } from './helpers.js';
+import { countedStore } from './round-trips.js';
 
 /**
  * The store's reads for the main site (getForMainSite, listForMainSite), on whichever store the

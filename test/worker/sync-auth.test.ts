@@ -1,6 +1,6 @@
 import { describe, expect, it, vi } from 'vitest';
-import { TEST_BINDINGS } from '../bindings';
-import { callWith, errorBody, freshUser, sync, syncRequest, tokenFor, validVps } from './helpers';
+import { TEST_BINDINGS } from '../bindings.js';
+import { callWith, errorBody, freshUser, sync, syncRequest, tokenFor, validVps } from './helpers.js';
 
 const create = () => ({ action: 'create', vps: validVps(freshUser()) });
 const API_KEY_CHALLENGE = 'ApiKey realm="vps-sync", header="X-API-Key"';

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { createVps, freshUser, listAs, sync, validVps } from './helpers';
+import { createVps, freshUser, listAs, sync, validVps } from './helpers.js';
 
 const ISO = /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/;
 

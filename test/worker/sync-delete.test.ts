@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { call, createVps, errorBody, freshUser, listAs, sync, tokenFor } from './helpers';
+import { call, createVps, errorBody, freshUser, listAs, sync, tokenFor } from './helpers.js';
 
 describe('sync delete', () => {
   it('answers 200 and the VPS disappears from listings and lookups', async () => {

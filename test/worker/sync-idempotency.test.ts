@@ -1,14 +1,14 @@
 import { createExecutionContext, createScheduledController, waitOnExecutionContext } from 'cloudflare:test';
 import { env } from 'cloudflare:workers';
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { createApp } from '../../src/app';
-import { ANSWER_TTL_MS, canonicalJson, IN_FLIGHT_LEASE_MS, sha256Hex } from '../../src/contract';
-import { StoreUnavailableError } from '../../src/errors';
-import worker from '../../src/index';
-import type { Stores } from '../../src/store/select';
-import { assertDocumented } from './conformance';
-import { countedStores } from './round-trips';
-import { BASE, createVps, errorBody, freshUser, listAs, sync, syncRequest, validVps } from './helpers';
+import { createApp } from '../../src/app.js';
+import { ANSWER_TTL_MS, canonicalJson, IN_FLIGHT_LEASE_MS, sha256Hex } from '../../src/contract/index.js';
+import { StoreUnavailableError } from '../../src/errors.js';
+import worker from '../../src/index.js';
+import type { Stores } from '../../src/store/select.js';
+import { assertDocumented } from './conformance.js';
+import { countedStores } from './round-trips.js';
+import { BASE, createVps, errorBody, freshUser, listAs, sync, syncRequest, validVps } from './helpers.js';
 
 const store = countedStores().stores.idempotency;
 let lastKey = 0;

@@ -1,9 +1,9 @@
 import { env } from 'cloudflare:workers';
 import { describe, expect, it } from 'vitest';
-import { retryAfterSeconds } from '../../src/middleware/rate-limit';
-import { TEST_BINDINGS, TEST_RATE_LIMIT, TEST_SIGNING_SECRET, TEST_WRONG_SIGNING_SECRET } from '../bindings';
-import { signatureHeaders } from '../signing';
-import { call, callWith, createVps, errorBody, freshUser, listAs, sync, tokenFor, type CreatedVps } from './helpers';
+import { retryAfterSeconds } from '../../src/middleware/rate-limit.js';
+import { TEST_BINDINGS, TEST_RATE_LIMIT, TEST_SIGNING_SECRET, TEST_WRONG_SIGNING_SECRET } from '../bindings.js';
+import { signatureHeaders } from '../signing.js';
+import { call, callWith, createVps, errorBody, freshUser, listAs, sync, tokenFor, type CreatedVps } from './helpers.js';
 
 /** GET /api/vps/sync/vps/{id}, /api/vps/sync/vps?external_id= and /api/vps/sync/users/{user_id}/vps. */
 const KEY = { 'X-API-Key': TEST_BINDINGS.VPS_SYNC_API_KEY };

@@ -1,12 +1,12 @@
 import { env } from 'cloudflare:workers';
 import { describe, expect, it } from 'vitest';
-import { RECONCILE_RUN_TTL_MS, type ReconcileItem } from '../../src/contract';
-import { StoreUnavailableError } from '../../src/errors';
-import { purgeExpiredReconciles } from '../../src/maintenance';
-import { storesFor } from '../../src/store/select';
-import type { VpsStore } from '../../src/store/types';
-import { errorBody, freshUser, sync, validVps } from './helpers';
-import { configuredDatabase, countedStore } from './round-trips';
+import { RECONCILE_RUN_TTL_MS, type ReconcileItem } from '../../src/contract/index.js';
+import { StoreUnavailableError } from '../../src/errors.js';
+import { purgeExpiredReconciles } from '../../src/maintenance.js';
+import { storesFor } from '../../src/store/select.js';
+import type { VpsStore } from '../../src/store/types.js';
+import { errorBody, freshUser, sync, validVps } from './helpers.js';
+import { configuredDatabase, countedStore } from './round-trips.js';
 
 /**
  * Paged reconcile (a reconcile with `page`), on whichever store the suite runs on: pages apply

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { errorBody, freshUser, listAs, sync, validVps, type CreatedVps } from './helpers';
+import { errorBody, freshUser, listAs, sync, validVps, type CreatedVps } from './helpers.js';
 
 let lastPrefix = 0;
 const freshPrefix = () => `rc-${Date.now()}-${++lastPrefix}`;

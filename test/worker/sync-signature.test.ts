@@ -1,12 +1,12 @@
 import { env } from 'cloudflare:workers';
 import { createExecutionContext, createScheduledController, waitOnExecutionContext } from 'cloudflare:test';
 import { describe, expect, it, vi } from 'vitest';
-import worker from '../../src/index';
-import { SIGNATURE_TOLERANCE_SECONDS } from '../../src/contract';
-import { TEST_BINDINGS, TEST_PREVIOUS_SIGNING_SECRET, TEST_SIGNING_SECRET, TEST_WRONG_SIGNING_SECRET } from '../bindings';
-import { sign, signatureHeaders, type SignOptions } from '../signing';
-import { callWith, errorBody, freshUser, listAs, syncRequest, validVps } from './helpers';
-import { countedStores } from './round-trips';
+import worker from '../../src/index.js';
+import { SIGNATURE_TOLERANCE_SECONDS } from '../../src/contract/index.js';
+import { TEST_BINDINGS, TEST_PREVIOUS_SIGNING_SECRET, TEST_SIGNING_SECRET, TEST_WRONG_SIGNING_SECRET } from '../bindings.js';
+import { sign, signatureHeaders, type SignOptions } from '../signing.js';
+import { callWith, errorBody, freshUser, listAs, syncRequest, validVps } from './helpers.js';
+import { countedStores } from './round-trips.js';
 
 const SIGNING = { VPS_SYNC_SIGNING_SECRET: TEST_SIGNING_SECRET };
 const REQUIRED = { ...SIGNING, VPS_SYNC_REQUIRE_SIGNATURE: 'true' };

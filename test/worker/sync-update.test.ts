@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { createVps, errorBody, freshUser, listAs, sync } from './helpers';
+import { createVps, errorBody, freshUser, listAs, sync } from './helpers.js';
 
 describe('sync update', () => {
   it('changes the status alone and answers 200 with the full updated VPS', async () => {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { call, callWith, errorBody, freshUser, listAs, sync, syncRequest, validVps } from './helpers';
+import { call, callWith, errorBody, freshUser, listAs, sync, syncRequest, validVps } from './helpers.js';
 
 /** Sends a create that must be refused, then proves nothing was written for that user. */
 async function refusedCreate(overrides: Record<string, unknown>) {

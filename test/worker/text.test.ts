@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { call, freshUser, listAs, sync, tokenFor, validVps } from './helpers';
+import { call, freshUser, listAs, sync, tokenFor, validVps } from './helpers.js';
 
 /** Valid text that stores have mangled before, or could: each must come back exactly as sent. */
 const TEXTS = [

@@ -16,9 +16,9 @@ import {
   type PanelFetch,
   type Vps,
   type VpsPage,
-} from '../../../packages/panel/index.ts';
+} from '../../../packages/panel/index.js';
 
-export { VPS_STATUSES, type VpsStatus } from '../../../src/contract/fields.ts';
+export { VPS_STATUSES, type VpsStatus } from '../../../src/contract/fields.js';
 /** Retry-After as seconds (delta-seconds or an HTTP date); null when absent or unusable. */
 export const parseRetryAfter = (value: string | null, now?: number): number | null => retryAfterSeconds(value, now) ?? null;
 export type { FieldError, Vps, VpsPage };

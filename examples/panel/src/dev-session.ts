@@ -4,8 +4,8 @@
  * with the same signer and .dev.vars secret as `npm run token`.
  */
 import './dev-session.css';
-import { h } from './dom.ts';
-import type { Session } from './session.ts';
+import { h } from './dom.js';
+import type { Session } from './session.js';
 
 /** The integration documents' walkthrough signs in as user 5. */
 const DEFAULT_USER = 5;

@@ -4,10 +4,10 @@
  * and VITE_PANEL_SIGN_IN_URL (where "Sign in again" goes in production).
  */
 import './style.css';
-import { createPanelApi } from './api.ts';
-import { h } from './dom.ts';
-import { mountMyServers } from './my-servers.ts';
-import { panelSession, type Session } from './session.ts';
+import { createPanelApi } from './api.js';
+import { h } from './dom.js';
+import { mountMyServers } from './my-servers.js';
+import { panelSession, type Session } from './session.js';
 
 const WORKER_URL = import.meta.env.VITE_VPS_SYNC_URL || 'http://localhost:5050';
 const SIGN_IN_URL = import.meta.env.VITE_PANEL_SIGN_IN_URL || '/login';
@@ -17,7 +17,7 @@ async function start(): Promise<void> {
   let session: Session = panelSession(SIGN_IN_URL);
   // False in every build (dev-sign-in.ts): the bundler drops this branch and dev-session.ts with it.
   if (import.meta.env.DEV_SIGN_IN) {
-    const dev = (await import('./dev-session.ts')).devSession();
+    const dev = (await import('./dev-session.js')).devSession();
     document.body.prepend(dev.bar);
     session = dev;
   }

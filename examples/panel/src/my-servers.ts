@@ -2,12 +2,12 @@
  * The "My servers" screen: the signed-in user's VPS, a status filter (kept in the URL), "Load
  * more" over next_cursor, and one clear state for every way the list can fail.
  */
-import { PanelApiError, VPS_STATUSES, type PanelApi, type Vps } from './api.ts';
-import { h } from './dom.ts';
-import { formatStatus } from './format.ts';
-import { MAX_AUTOMATIC_RETRIES, retryDelayMs } from './retry.ts';
-import type { Session } from './session.ts';
-import { serversTable, stateBox } from './views.ts';
+import { PanelApiError, VPS_STATUSES, type PanelApi, type Vps } from './api.js';
+import { h } from './dom.js';
+import { formatStatus } from './format.js';
+import { MAX_AUTOMATIC_RETRIES, retryDelayMs } from './retry.js';
+import type { Session } from './session.js';
+import { serversTable, stateBox } from './views.js';
 
 export interface MyServersOptions {
   api: PanelApi;

@@ -3,7 +3,7 @@
  * reads it from sessionStorage under TOKEN_KEY. Replace `getToken` with your identity library's
  * call (an OIDC client's access token, Auth0's getAccessTokenSilently, ...).
  */
-import { PanelApiError } from './api.ts';
+import { PanelApiError } from './api.js';
 
 export interface Session {
   /** Shown in the header when known. */

@@ -1,7 +1,7 @@
 /** The screen's building blocks: the servers table and the state messages. */
-import type { Vps } from './api.ts';
-import { h } from './dom.ts';
-import { formatCpu, formatDisk, formatHypervisor, formatRam, formatStatus } from './format.ts';
+import type { Vps } from './api.js';
+import { h } from './dom.js';
+import { formatCpu, formatDisk, formatHypervisor, formatRam, formatStatus } from './format.js';
 
 /** A centred message for a state of the list; `name` becomes data-state (loading, empty, signed-out, ...). */
 export function stateBox(name: string, title: string, text: Node | string | null, ...actions: (Node | null)[]): HTMLElement {

@@ -1,5 +1,5 @@
 /** Timing and statement counting for the scale benchmark. */
-import type { PsHttpServer } from '../../ps-http/server.ts';
+import type { PsHttpServer } from '../../ps-http/server.js';
 
 export interface Latency {
   p50: number;

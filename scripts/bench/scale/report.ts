@@ -2,7 +2,7 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg, totalmem } from 'node:os';
 import { join } from 'node:path';
-import type { Latency, Statements } from './measure.ts';
+import type { Latency, Statements } from './measure.js';
 
 export interface Machine {
   cpu: string;

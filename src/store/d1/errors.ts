@@ -1,4 +1,4 @@
-import { someCause, translateErrors } from '../shared/unavailable';
+import { someCause, translateErrors } from '../shared/unavailable.js';
 
 /**
  * D1's failures that can pass by themselves, one row each, as Cloudflare lists them for

@@ -1,8 +1,8 @@
-import { ANSWER_TTL_MS, IN_FLIGHT_LEASE_MS, type IdempotencyState } from '../../contract';
-import { translateD1Errors } from './errors';
-import { heldKeyOutcome } from '../shared/outcomes';
-import { d1Sql } from './sql';
-import type { IdempotencyClaim, IdempotencyStore } from '../types';
+import { ANSWER_TTL_MS, IN_FLIGHT_LEASE_MS, type IdempotencyState } from '../../contract/index.js';
+import { translateD1Errors } from './errors.js';
+import { heldKeyOutcome } from '../shared/outcomes.js';
+import { d1Sql } from './sql.js';
+import type { IdempotencyClaim, IdempotencyStore } from '../types.js';
 
 /** A record as D1 hands it over: timestamps in integer milliseconds. */
 interface KeyOnD1 {

@@ -1,12 +1,12 @@
-import type { ReconcileItem, ReconcilePage } from '../../contract';
-import { STORED_COLUMNS } from '../shared/columns';
-import { planReconcile, settleReconcile } from '../shared/reconcile-plan';
-import { appliedPage, isRefusal, judgePage, runAfter, withSweep, type ReconcileRun } from '../shared/reconcile-run';
-import { someCause } from '../shared/unavailable';
-import type { ReconcilePageResult } from '../types';
-import { appliedWrites, planStatements, RETURNING_CHANGED, type ChangedRow } from './reconcile-writes';
-import type { D1Sql } from './sql';
-import { storedVps, type StoredVpsOnD1 } from './vps-row';
+import type { ReconcileItem, ReconcilePage } from '../../contract/index.js';
+import { STORED_COLUMNS } from '../shared/columns.js';
+import { planReconcile, settleReconcile } from '../shared/reconcile-plan.js';
+import { appliedPage, isRefusal, judgePage, runAfter, withSweep, type ReconcileRun } from '../shared/reconcile-run.js';
+import { someCause } from '../shared/unavailable.js';
+import type { ReconcilePageResult } from '../types.js';
+import { appliedWrites, planStatements, RETURNING_CHANGED, type ChangedRow } from './reconcile-writes.js';
+import type { D1Sql } from './sql.js';
+import { storedVps, type StoredVpsOnD1 } from './vps-row.js';
 
 interface PageRequest {
   userId: number;

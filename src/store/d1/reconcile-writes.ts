@@ -1,9 +1,9 @@
-import { CHANGED_COLUMNS, DESCRIBED_COLUMNS, NEW_ROW_COLUMNS } from '../shared/columns';
-import { newRow, type StoredVps } from '../shared/outcomes';
-import type { AppliedRow, AppliedWrites, ReconcilePlan } from '../shared/reconcile-plan';
-import type { SqlValue } from '../shared/statement';
-import { insertRows, updateSet } from '../shared/write-sql';
-import type { D1Sql } from './sql';
+import { CHANGED_COLUMNS, DESCRIBED_COLUMNS, NEW_ROW_COLUMNS } from '../shared/columns.js';
+import { newRow, type StoredVps } from '../shared/outcomes.js';
+import type { AppliedRow, AppliedWrites, ReconcilePlan } from '../shared/reconcile-plan.js';
+import type { SqlValue } from '../shared/statement.js';
+import { insertRows, updateSet } from '../shared/write-sql.js';
+import type { D1Sql } from './sql.js';
 
 /** D1 binds at most 100 parameters per statement: multi-row writes go in chunks. */
 const MAX_PARAMS = 100;

@@ -1,4 +1,4 @@
-import type { SqlValue } from '../shared/statement';
+import type { SqlValue } from '../shared/statement.js';
 
 /** Timestamps are integer milliseconds in D1's tables (the schema's timestamp_ms). */
 const encode = (value: SqlValue) => (value instanceof Date ? value.getTime() : value);

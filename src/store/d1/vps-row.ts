@@ -1,4 +1,4 @@
-import type { StoredVps } from '../shared/outcomes';
+import type { StoredVps } from '../shared/outcomes.js';
 
 /** A VPS row (STORED_COLUMNS) as D1 hands it over: timestamps in integer milliseconds (timestamp_ms). */
 export type StoredVpsOnD1 = Omit<StoredVps, 'created_at' | 'updated_at' | 'deleted_at'> & {

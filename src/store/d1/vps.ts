@@ -1,17 +1,17 @@
-import type { ReconcileItem, VpsCreate, VpsPatch, VpsRef } from '../../contract';
-import { STORED_COLUMNS } from '../shared/columns';
-import { existingCreateOutcome, missedDeleteOutcome, missedUpdateOutcome, newRow, toVps, type StoredVps } from '../shared/outcomes';
-import { pageOf } from '../shared/page';
-import { readStatements } from '../shared/read-sql';
-import { planReconcile, settleReconcile } from '../shared/reconcile-plan';
-import type { Statement } from '../shared/statement';
-import { currentRow, deleteSet, guardedWrite, insertRows, PING, updateSet } from '../shared/write-sql';
-import { d1PurgeExpiredReconciles, d1ReconcilePage } from './reconcile-page';
-import { appliedWrites, planStatements, type ChangedRow } from './reconcile-writes';
-import { d1Sql } from './sql';
-import { storedVps, type StoredVpsOnD1 } from './vps-row';
-import type { CreateResult, DeleteResult, ListOptions, ListPage, MainSiteListOptions, ReconcileResult, UpdateResult, Vps, VpsRecord, VpsStore } from '../types';
-import { translateD1Errors } from './errors';
+import type { ReconcileItem, VpsCreate, VpsPatch, VpsRef } from '../../contract/index.js';
+import { STORED_COLUMNS } from '../shared/columns.js';
+import { existingCreateOutcome, missedDeleteOutcome, missedUpdateOutcome, newRow, toVps, type StoredVps } from '../shared/outcomes.js';
+import { pageOf } from '../shared/page.js';
+import { readStatements } from '../shared/read-sql.js';
+import { planReconcile, settleReconcile } from '../shared/reconcile-plan.js';
+import type { Statement } from '../shared/statement.js';
+import { currentRow, deleteSet, guardedWrite, insertRows, PING, updateSet } from '../shared/write-sql.js';
+import { d1PurgeExpiredReconciles, d1ReconcilePage } from './reconcile-page.js';
+import { appliedWrites, planStatements, type ChangedRow } from './reconcile-writes.js';
+import { d1Sql } from './sql.js';
+import { storedVps, type StoredVpsOnD1 } from './vps-row.js';
+import type { CreateResult, DeleteResult, ListOptions, ListPage, MainSiteListOptions, ReconcileResult, UpdateResult, Vps, VpsRecord, VpsStore } from '../types.js';
+import { translateD1Errors } from './errors.js';
 
 /**
  * Milliseconds since the epoch (timestamp_ms) as Date#toISOString() writes them; integer

@@ -1,6 +1,6 @@
-import { translateD1Errors } from './errors';
-import { d1Sql } from './sql';
-import type { WebhookIdStore } from '../types';
+import { translateD1Errors } from './errors.js';
+import { d1Sql } from './sql.js';
+import type { WebhookIdStore } from '../types.js';
 
 /** One statement: a new id is inserted; an expired record of the same id is taken over. RETURNING says whether either happened. */
 const CLAIM = 'INSERT INTO webhook_ids (id, expires_at) VALUES (?, ?) ON CONFLICT (id) DO UPDATE SET expires_at = ? WHERE webhook_ids.expires_at < ? RETURNING id';

@@ -1,6 +1,6 @@
 import { Client } from '@planetscale/database';
-import type { DatabaseConfig } from '../../config';
-import { StoreUnavailableError } from '../../errors';
+import type { DatabaseConfig } from '../../config.js';
+import { StoreUnavailableError } from '../../errors.js';
 
 type PlanetscaleConfig = Extract<DatabaseConfig, { kind: 'planetscale' }>;
 

@@ -1,6 +1,6 @@
 import { DatabaseError } from '@planetscale/database';
-import { StoreUnavailableError } from '../../errors';
-import { someCause, translateErrors } from '../shared/unavailable';
+import { StoreUnavailableError } from '../../errors.js';
+import { someCause, translateErrors } from '../shared/unavailable.js';
 
 /**
  * Every way the PlanetScale path can fail, decided once: `transient` failures can pass by

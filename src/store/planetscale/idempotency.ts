@@ -1,9 +1,9 @@
 import type { Client } from '@planetscale/database';
-import { ANSWER_TTL_MS, IN_FLIGHT_LEASE_MS, type IdempotencyState } from '../../contract';
-import { heldKeyOutcome } from '../shared/outcomes';
-import { isDuplicateKey, translateDriverErrors } from './errors';
-import { execute, fromDatetime } from './sql';
-import type { IdempotencyClaim, IdempotencyStore } from '../types';
+import { ANSWER_TTL_MS, IN_FLIGHT_LEASE_MS, type IdempotencyState } from '../../contract/index.js';
+import { heldKeyOutcome } from '../shared/outcomes.js';
+import { isDuplicateKey, translateDriverErrors } from './errors.js';
+import { execute, fromDatetime } from './sql.js';
+import type { IdempotencyClaim, IdempotencyStore } from '../types.js';
 
 /** Most expired records one purge deletes, so a backlog never becomes one long-running statement. */
 const PURGE_BATCH = 10_000;

@@ -1,14 +1,14 @@
 import type { Client } from '@planetscale/database';
-import type { ReconcileItem, ReconcilePage } from '../../contract';
-import { CHANGED_COLUMNS, STORED_COLUMNS } from '../shared/columns';
-import { planReconcile, settleReconcile } from '../shared/reconcile-plan';
-import { appliedPage, isRefusal, judgePage, runAfter, withSweep, type ReconcileRun } from '../shared/reconcile-run';
-import { placeholders } from '../shared/statement';
-import type { ReconcilePageResult } from '../types';
-import { isDuplicateKey } from './errors';
-import { appliedPlan, upsertPlan } from './reconcile-writes';
-import { execute, fromDatetime } from './sql';
-import { changedRow, storedVps, type ChangedRowOnMysql, type StoredVpsOnMysql } from './vps-row';
+import type { ReconcileItem, ReconcilePage } from '../../contract/index.js';
+import { CHANGED_COLUMNS, STORED_COLUMNS } from '../shared/columns.js';
+import { planReconcile, settleReconcile } from '../shared/reconcile-plan.js';
+import { appliedPage, isRefusal, judgePage, runAfter, withSweep, type ReconcileRun } from '../shared/reconcile-run.js';
+import { placeholders } from '../shared/statement.js';
+import type { ReconcilePageResult } from '../types.js';
+import { isDuplicateKey } from './errors.js';
+import { appliedPlan, upsertPlan } from './reconcile-writes.js';
+import { execute, fromDatetime } from './sql.js';
+import { changedRow, storedVps, type ChangedRowOnMysql, type StoredVpsOnMysql } from './vps-row.js';
 
 interface PageRequest {
   userId: number;

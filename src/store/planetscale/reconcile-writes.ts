@@ -1,10 +1,10 @@
 import type { Transaction } from '@planetscale/database';
-import { CHANGED_COLUMNS, DESCRIBED_COLUMNS } from '../shared/columns';
-import { newRow } from '../shared/outcomes';
-import type { AppliedRow, AppliedWrites, ReconcilePlan } from '../shared/reconcile-plan';
-import { placeholders, type SqlValue } from '../shared/statement';
-import { execute } from './sql';
-import { changedRow, type ChangedRowOnMysql } from './vps-row';
+import { CHANGED_COLUMNS, DESCRIBED_COLUMNS } from '../shared/columns.js';
+import { newRow } from '../shared/outcomes.js';
+import type { AppliedRow, AppliedWrites, ReconcilePlan } from '../shared/reconcile-plan.js';
+import { placeholders, type SqlValue } from '../shared/statement.js';
+import { execute } from './sql.js';
+import { changedRow, type ChangedRowOnMysql } from './vps-row.js';
 
 /** Every column of the VPS table: a row of the upsert names each, DEFAULT where it has no value (a create's id and tombstone). */
 const UPSERT_COLUMNS = ['id', 'external_id', 'user_id', ...DESCRIBED_COLUMNS, 'created_at', 'updated_at', 'version', 'create_hash', 'deleted_at'] as const;

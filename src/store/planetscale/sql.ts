@@ -1,5 +1,5 @@
 import type { Client, ExecutedQuery, Transaction } from '@planetscale/database';
-import type { SqlValue } from '../shared/statement';
+import type { SqlValue } from '../shared/statement.js';
 
 /** DATETIME(3) as the tables store it: UTC, `YYYY-MM-DD HH:MM:SS.mmm` (the driver hands it over the same way). */
 export const toDatetime = (date: Date) => date.toISOString().replace('T', ' ').replace('Z', '');

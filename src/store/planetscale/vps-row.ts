@@ -1,5 +1,5 @@
-import type { StoredVps } from '../shared/outcomes';
-import { fromDatetime } from './sql';
+import type { StoredVps } from '../shared/outcomes.js';
+import { fromDatetime } from './sql.js';
 
 /** A VPS row (STORED_COLUMNS) as the driver hands it over: DATETIME(3) as text, BIGINT as a string. */
 export type StoredVpsOnMysql = Omit<StoredVps, 'version' | 'created_at' | 'updated_at' | 'deleted_at'> & {

@@ -1,18 +1,18 @@
 import type { Client } from '@planetscale/database';
-import type { ReconcileItem, VpsCreate, VpsPatch, VpsRef } from '../../contract';
-import { STORED_COLUMNS } from '../shared/columns';
-import { existingCreateOutcome, missedDeleteOutcome, missedUpdateOutcome, newRow, toVps, type StoredVps } from '../shared/outcomes';
-import { pageOf } from '../shared/page';
-import { readStatements } from '../shared/read-sql';
-import { planReconcile, settleReconcile } from '../shared/reconcile-plan';
-import { placeholders, type Statement } from '../shared/statement';
-import { currentRow, deleteSet, guardedWrite, insertRows, PING, updateSet } from '../shared/write-sql';
-import { planetscalePurgeExpiredReconciles, planetscaleReconcilePage } from './reconcile-page';
-import { appliedPlan, upsertPlan } from './reconcile-writes';
-import { execute, type Executor } from './sql';
-import { storedVps, type StoredVpsOnMysql } from './vps-row';
-import type { CreateResult, DeleteResult, ListOptions, ListPage, MainSiteListOptions, ReconcileResult, UpdateResult, Vps, VpsRecord, VpsStore } from '../types';
-import { isDuplicateKey, translateDriverErrors } from './errors';
+import type { ReconcileItem, VpsCreate, VpsPatch, VpsRef } from '../../contract/index.js';
+import { STORED_COLUMNS } from '../shared/columns.js';
+import { existingCreateOutcome, missedDeleteOutcome, missedUpdateOutcome, newRow, toVps, type StoredVps } from '../shared/outcomes.js';
+import { pageOf } from '../shared/page.js';
+import { readStatements } from '../shared/read-sql.js';
+import { planReconcile, settleReconcile } from '../shared/reconcile-plan.js';
+import { placeholders, type Statement } from '../shared/statement.js';
+import { currentRow, deleteSet, guardedWrite, insertRows, PING, updateSet } from '../shared/write-sql.js';
+import { planetscalePurgeExpiredReconciles, planetscaleReconcilePage } from './reconcile-page.js';
+import { appliedPlan, upsertPlan } from './reconcile-writes.js';
+import { execute, type Executor } from './sql.js';
+import { storedVps, type StoredVpsOnMysql } from './vps-row.js';
+import type { CreateResult, DeleteResult, ListOptions, ListPage, MainSiteListOptions, ReconcileResult, UpdateResult, Vps, VpsRecord, VpsStore } from '../types.js';
+import { isDuplicateKey, translateDriverErrors } from './errors.js';
 
 /** The driver hands DATETIME(3) over as `YYYY-MM-DD HH:MM:SS.mmm` (UTC, as written) and BIGINT as a string. */
 const reads = readStatements((column) => column);

@@ -1,7 +1,7 @@
 import type { Client } from '@planetscale/database';
-import { isDuplicateKey, translateDriverErrors } from './errors';
-import { execute } from './sql';
-import type { WebhookIdStore } from '../types';
+import { isDuplicateKey, translateDriverErrors } from './errors.js';
+import { execute } from './sql.js';
+import type { WebhookIdStore } from '../types.js';
 
 /** Most expired records one purge deletes, so a backlog never becomes one long-running statement. */
 const PURGE_BATCH = 10_000;

@@ -1,5 +1,5 @@
-import { createFingerprint, type IdempotencyState, type ReconcileItem, type VpsCreate } from '../../contract';
-import type { CreateResult, DeleteResult, IdempotencyClaim, UpdateResult, Vps } from '../types';
+import { createFingerprint, type IdempotencyState, type ReconcileItem, type VpsCreate } from '../../contract/index.js';
+import type { CreateResult, DeleteResult, IdempotencyClaim, UpdateResult, Vps } from '../types.js';
 
 /** The API's columns as the stores decode them: timestamps as Dates. */
 export type VpsRow = Omit<Vps, 'created_at' | 'updated_at'> & { created_at: Date; updated_at: Date };

@@ -1,4 +1,4 @@
-import type { ListPage } from '../types';
+import type { ListPage } from '../types.js';
 
 /** Cuts the one-extra-row probe off a listing and derives the next position from it. */
 export function pageOf<T extends { id: number }>(rows: T[], limit: number): ListPage<T> {

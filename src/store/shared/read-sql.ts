@@ -1,5 +1,5 @@
-import type { VpsRef } from '../../contract';
-import type { ListOptions, MainSiteListOptions } from '../types';
+import type { VpsRef } from '../../contract/index.js';
+import type { ListOptions, MainSiteListOptions } from '../types.js';
 
 /**
  * The read path's SQL (get and listForUser), written once per isolate: the reads are the hot

@@ -1,6 +1,6 @@
-import type { ReconcileItem, VpsCreate, VpsPatch } from '../../contract';
-import { reconcileCreate, type StoredVps } from './outcomes';
-import type { ReconcileChange, ReconcileResult } from '../types';
+import type { ReconcileItem, VpsCreate, VpsPatch } from '../../contract/index.js';
+import { reconcileCreate, type StoredVps } from './outcomes.js';
+import type { ReconcileChange, ReconcileResult } from '../types.js';
 
 const COMPARED = ['name', 'status', 'cpu', 'ram', 'disk', 'os', 'hypervisor'] as const;
 

@@ -1,5 +1,5 @@
-import { RECONCILE_RUN_TTL_MS, type ReconcilePage } from '../../contract';
-import type { ReconcilePageResult, ReconcileResult, ReconcileRunRefusal } from '../types';
+import { RECONCILE_RUN_TTL_MS, type ReconcilePage } from '../../contract/index.js';
+import type { ReconcilePageResult, ReconcileResult, ReconcileRunRefusal } from '../types.js';
 
 /** A paged reconcile's run as both stores keep it. */
 export interface ReconcileRun {

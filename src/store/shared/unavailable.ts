@@ -1,4 +1,4 @@
-import { StoreUnavailableError } from '../../errors';
+import { StoreUnavailableError } from '../../errors.js';
 
 /**
  * Wraps every method of a store so that a failure `isUnavailable` recognises leaves as

@@ -1,7 +1,7 @@
-import type { VpsPatch, VpsRef } from '../../contract';
-import { DESCRIBED_COLUMNS, NEW_ROW_COLUMNS, STORED_COLUMNS } from './columns';
-import type { NewRow } from './outcomes';
-import { placeholders, type SqlValue, type Statement } from './statement';
+import type { VpsPatch, VpsRef } from '../../contract/index.js';
+import { DESCRIBED_COLUMNS, NEW_ROW_COLUMNS, STORED_COLUMNS } from './columns.js';
+import type { NewRow } from './outcomes.js';
+import { placeholders, type SqlValue, type Statement } from './statement.js';
 
 /**
  * The single writes' SQL, the same on SQLite and MySQL (D1 adds its RETURNING clauses).

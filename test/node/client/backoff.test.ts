@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { backoffDelay, nextDelay, retryAfterMs } from '../../../packages/client/backoff.ts';
+import { backoffDelay, nextDelay, retryAfterMs } from '../../../packages/client/backoff.js';
 
 const policy = { maxAttempts: 10, baseDelayMs: 200, maxDelayMs: 10_000 };
 const justUnderOne = () => 0.999_999;

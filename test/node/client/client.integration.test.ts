@@ -9,9 +9,9 @@ import {
   type CreateVpsInput,
   type FetchLike,
   type RetryEvent,
-} from '../../../packages/client/index.ts';
-import { TEST_BINDINGS } from '../../bindings.ts';
-import { listVps } from '../panel.ts';
+} from '../../../packages/client/index.js';
+import { TEST_BINDINGS } from '../../bindings.js';
+import { listVps } from '../panel.js';
 
 /** The client against the real Worker (wrangler's local runtime and D1, shared: test/node/global-setup.ts), end to end. */
 const workerUrl = inject('workerUrl');

@@ -1,4 +1,4 @@
-import type { ErrorCode, FetchInit, FetchLike } from '../../../packages/client/index.ts';
+import type { ErrorCode, FetchInit, FetchLike } from '../../../packages/client/index.js';
 
 /** What the fake server does for one request: answer, fail like a dropped connection, or never answer. */
 export type Step = { status: number; body?: unknown; headers?: Record<string, string> } | Error | 'hang';

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { VpsSyncError, type CreateVpsInput } from '../../../packages/client/index.ts';
-import { WIRE_VPS, synced } from './fake-fetch.ts';
-import { API_KEY, CREATE, clientWith } from './setup-client.ts';
+import { VpsSyncError, type CreateVpsInput } from '../../../packages/client/index.js';
+import { WIRE_VPS, synced } from './fake-fetch.js';
+import { API_KEY, CREATE, clientWith } from './setup-client.js';
 
 describe('requests in the main site names and units', () => {
   it('sends a create to /api/vps/sync with ramGb x 1024 as ram (MB) and the wire names', async () => {

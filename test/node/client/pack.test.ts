@@ -1,8 +1,8 @@
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { TEST_BINDINGS } from '../../bindings.ts';
-import { bundleImports, importsIn, packAndInstall, runInApp, tarballName, typecheckConsumer, unrecordedContent, type Packed } from '../packed.ts';
+import { TEST_BINDINGS } from '../../bindings.js';
+import { bundleImports, importsIn, packAndInstall, runInApp, tarballName, typecheckConsumer, unrecordedContent, type Packed } from '../packed.js';
 
 /**
  * packages/client as a main site gets it: `npm pack` (npm run pack:client), then the tarball

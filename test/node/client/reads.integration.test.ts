@@ -1,6 +1,6 @@
 import { describe, expect, inject, it } from 'vitest';
-import { createVpsSyncClient, VpsSyncAuthError, type CreateVpsInput, type VpsRecord } from '../../../packages/client/index.ts';
-import { TEST_BINDINGS } from '../../bindings.ts';
+import { createVpsSyncClient, VpsSyncAuthError, type CreateVpsInput, type VpsRecord } from '../../../packages/client/index.js';
+import { TEST_BINDINGS } from '../../bindings.js';
 
 /** The main site's reads through the client, against the shared local Worker (test/node/global-setup.ts). */
 const workerUrl = inject('workerUrl');

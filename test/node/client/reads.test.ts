@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import { VpsSyncError, VpsSyncNotFoundError, VpsSyncValidationError, type VpsRecord } from '../../../packages/client/index.ts';
-import { TEST_SIGNING_SECRET } from '../../bindings.ts';
-import { sign } from '../../signing.ts';
-import { failed, WIRE_VPS, type Step } from './fake-fetch.ts';
-import { API_KEY, clientWith, NOW } from './setup-client.ts';
+import { VpsSyncError, VpsSyncNotFoundError, VpsSyncValidationError, type VpsRecord } from '../../../packages/client/index.js';
+import { TEST_SIGNING_SECRET } from '../../bindings.js';
+import { sign } from '../../signing.js';
+import { failed, WIRE_VPS, type Step } from './fake-fetch.js';
+import { API_KEY, clientWith, NOW } from './setup-client.js';
 
 /** The main site's reads on a fake fetch: what goes out, what comes back, what is refused locally. */
 const BASE = 'https://panel.example.test/api/vps/sync';

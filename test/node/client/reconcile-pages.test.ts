@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { VpsSyncError, VpsSyncUnavailableError, VpsSyncValidationError, type ReconcileItem } from '../../../packages/client/index.ts';
-import { failed, type Step } from './fake-fetch.ts';
-import { clientWith } from './setup-client.ts';
+import { VpsSyncError, VpsSyncUnavailableError, VpsSyncValidationError, type ReconcileItem } from '../../../packages/client/index.js';
+import { failed, type Step } from './fake-fetch.js';
+import { clientWith } from './setup-client.js';
 
 const item = (i: number, overrides: Partial<ReconcileItem> = {}): ReconcileItem =>
   ({ externalId: `order-${i}`, name: `web-${i}`, cpu: 2, ramGb: 2, diskGb: 50, os: 'Debian 12', hypervisor: 'kvm', ...overrides }) as ReconcileItem;

@@ -8,9 +8,9 @@ import {
   VpsSyncNotFoundError,
   VpsSyncUnavailableError,
   VpsSyncValidationError,
-} from '../../../packages/client/index.ts';
-import { failed, synced } from './fake-fetch.ts';
-import { CREATE, NOW, clientWith } from './setup-client.ts';
+} from '../../../packages/client/index.js';
+import { failed, synced } from './fake-fetch.js';
+import { CREATE, NOW, clientWith } from './setup-client.js';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/;
 

@@ -1,5 +1,5 @@
-import { createVpsSyncClient, type RetryEvent, type VpsSyncClientOptions } from '../../../packages/client/index.ts';
-import { fakeFetch, recordingSleep, type Step } from './fake-fetch.ts';
+import { createVpsSyncClient, type RetryEvent, type VpsSyncClientOptions } from '../../../packages/client/index.js';
+import { fakeFetch, recordingSleep, type Step } from './fake-fetch.js';
 
 export const API_KEY = 'main-site-key-0123456789abcdef0123456789';
 export const NOW = Date.UTC(2025, 9, 27, 10, 0, 0);

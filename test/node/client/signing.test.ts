@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import { createVpsSyncClient, VpsSyncAuthError } from '../../../packages/client/index.ts';
-import { TEST_PREVIOUS_SIGNING_SECRET, TEST_SIGNING_SECRET } from '../../bindings.ts';
-import { sign } from '../../signing.ts';
-import { failed, synced } from './fake-fetch.ts';
-import { CREATE, NOW, clientWith } from './setup-client.ts';
+import { createVpsSyncClient, VpsSyncAuthError } from '../../../packages/client/index.js';
+import { TEST_PREVIOUS_SIGNING_SECRET, TEST_SIGNING_SECRET } from '../../bindings.js';
+import { sign } from '../../signing.js';
+import { failed, synced } from './fake-fetch.js';
+import { CREATE, NOW, clientWith } from './setup-client.js';
 
 /** The signature of `secret` over what one call sent, computed apart from the client (test/signing.ts). */
 const expected = (secret: string, headers: Record<string, string>, body: string) =>

@@ -5,9 +5,9 @@ import {
   type CreateVpsInput,
   type VpsChanges,
   type VpsRef,
-} from '../../../packages/client/index.ts';
-import { failed, synced } from './fake-fetch.ts';
-import { CREATE, clientWith } from './setup-client.ts';
+} from '../../../packages/client/index.js';
+import { failed, synced } from './fake-fetch.js';
+import { CREATE, clientWith } from './setup-client.js';
 
 /** The validation error a call fails with, and that it sent nothing. */
 async function refusedLocally(call: (client: ReturnType<typeof clientWith>['client']) => Promise<unknown>) {

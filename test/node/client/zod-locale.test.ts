@@ -5,10 +5,10 @@
  */
 import * as zod from 'zod';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type CreateVpsInput, VpsSyncValidationError } from '../../../packages/client/index.ts';
-import { parseFields, syncRequest } from '../../../src/contract/index.ts';
-import { synced } from './fake-fetch.ts';
-import { CREATE, clientWith } from './setup-client.ts';
+import { type CreateVpsInput, VpsSyncValidationError } from '../../../packages/client/index.js';
+import { parseFields, syncRequest } from '../../../src/contract/index.js';
+import { synced } from './fake-fetch.js';
+import { CREATE, clientWith } from './setup-client.js';
 
 beforeAll(() => {
   zod.config(zod.locales.en());

@@ -1,9 +1,9 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { TEST_BINDINGS, TEST_SIGNING_SECRET, TEST_WRONG_SIGNING_SECRET } from '../../bindings.ts';
-import { startLocalWorker, type LocalWorker } from '../local-worker.ts';
-import { listVps, panelToken } from '../panel.ts';
-import { startFlakyProxy, type FlakyProxy } from './flaky-proxy.ts';
-import { runCommand } from './processes.ts';
+import { TEST_BINDINGS, TEST_SIGNING_SECRET, TEST_WRONG_SIGNING_SECRET } from '../../bindings.js';
+import { startLocalWorker, type LocalWorker } from '../local-worker.js';
+import { listVps, panelToken } from '../panel.js';
+import { startFlakyProxy, type FlakyProxy } from './flaky-proxy.js';
+import { runCommand } from './processes.js';
 
 /** examples/curl/vps-sync.sh against a local Worker that requires signed requests, through a proxy that can fail on demand. */
 /** Its own Worker: it requires signatures, which the shared one (test/node/global-setup.ts) does not. */

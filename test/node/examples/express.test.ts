@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { TEST_BINDINGS, TEST_SIGNING_SECRET, TEST_WRONG_SIGNING_SECRET } from '../../bindings.ts';
-import { listVps } from '../panel.ts';
-import { startServer, type RunningServer } from './processes.ts';
+import { TEST_BINDINGS, TEST_SIGNING_SECRET, TEST_WRONG_SIGNING_SECRET } from '../../bindings.js';
+import { listVps } from '../panel.js';
+import { startServer, type RunningServer } from './processes.js';
 
 /**
  * examples/express run as the main site would run it: its own Node process, importing the built

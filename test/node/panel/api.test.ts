@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { createPanelApi, PanelApiError, parseRetryAfter, type Vps } from '../../../examples/panel/src/api.ts';
+import { createPanelApi, PanelApiError, parseRetryAfter, type Vps } from '../../../examples/panel/src/api.js';
 
 /** examples/panel's data module against scripted answers: what it sends, and what each failure becomes. */
 

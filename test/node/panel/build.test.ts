@@ -4,10 +4,10 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { build } from 'vite';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { panelConfig } from '../../../examples/panel/panel-config.ts';
-import { readDevVars, DEV_VARS, DEV_VARS_EXAMPLE } from '../../../scripts/dev-vars.ts';
+import { panelConfig } from '../../../examples/panel/panel-config.js';
+import { readDevVars, DEV_VARS, DEV_VARS_EXAMPLE } from '../../../scripts/dev-vars.js';
 import { existsSync } from 'node:fs';
-import { TEST_BINDINGS } from '../../bindings.ts';
+import { TEST_BINDINGS } from '../../bindings.js';
 
 /**
  * `npm run panel:build` is what ships: it must carry the page and its configured Worker origin,

@@ -8,7 +8,7 @@ import {
   PanelUnavailableError,
   PanelValidationError,
   type PanelFetch,
-} from '../../../packages/panel/index.ts';
+} from '../../../packages/panel/index.js';
 
 type Reply = { status: number; body: unknown; headers?: Record<string, string> } | Error;
 

@@ -1,7 +1,7 @@
 import { jwtVerify } from 'jose';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { TEST_BINDINGS } from '../../bindings.ts';
-import { startPanel, type PanelServer } from '../../browser/panel-server.ts';
+import { TEST_BINDINGS } from '../../bindings.js';
+import { startPanel, type PanelServer } from '../../browser/panel-server.js';
 
 /** The panel dev server's /dev/token: the `npm run token` signer, over HTTP, in development only. */
 let panel: PanelServer;

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { formatCpu, formatDisk, formatHypervisor, formatRam, formatStatus } from '../../../examples/panel/src/format.ts';
-import { retryDelayMs } from '../../../examples/panel/src/retry.ts';
+import { formatCpu, formatDisk, formatHypervisor, formatRam, formatStatus } from '../../../examples/panel/src/format.js';
+import { retryDelayMs } from '../../../examples/panel/src/retry.js';
 
 describe('examples/panel format.ts', () => {
   it('shows RAM (MB on the wire, the main site sent GB x1024) in GB', () => {

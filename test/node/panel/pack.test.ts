@@ -1,9 +1,9 @@
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { TEST_BINDINGS } from '../../bindings.ts';
-import { panelToken } from '../panel.ts';
-import { bundleImports, importsIn, packAndInstall, runInApp, tarballName, typecheckConsumer, unrecordedContent, type Packed } from '../packed.ts';
+import { TEST_BINDINGS } from '../../bindings.js';
+import { panelToken } from '../panel.js';
+import { bundleImports, importsIn, packAndInstall, runInApp, tarballName, typecheckConsumer, unrecordedContent, type Packed } from '../packed.js';
 
 /**
  * packages/panel as a panel frontend gets it: `npm pack` (npm run pack:panel), the tarball
