@@ -48,6 +48,11 @@ export class StoreUnavailableError extends Error {
 
 export const validationError = (errors: FieldError[]) => new ApiError('validation_failed', 'Validation failed', { errors });
 
+/** A route group's handler for every other method: 405 `method_not_allowed`, naming the one it takes. */
+export const methodNotAllowed = (allow: 'GET' | 'POST') => (): never => {
+  throw new ApiError('method_not_allowed', `Method not allowed; use ${allow}`, { headers: { Allow: allow } });
+};
+
 /** The answer of a setting that is missing or invalid; the reason is logged, never answered. */
 export const misconfigured = () => new ApiError('misconfigured', 'Server misconfigured');
 

@@ -4,9 +4,7 @@ import { validationError } from './errors.js';
 
 /** Parses `value` with `schema` or throws a 400 `validation_failed` naming every offending field. */
 export function parseOrThrow<S extends z.ZodMiniType>(schema: S, value: unknown, prefix: string[] = []): z.output<S> {
-  const result = parseFields(schema, value, prefix);
-  if (result.success) return result.data;
-  throw validationError(result.errors);
+  return parseParts(part(schema, value, prefix))[0];
 }
 
 /** One part of a request (a path parameter, the query string) parsed, or what is wrong with it. */

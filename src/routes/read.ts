@@ -4,7 +4,7 @@ import { cors } from 'hono/cors';
 import { encodeCursor, listQuery, type ListQuery } from '../contract/index.js';
 import { required } from '../config.js';
 import type { AppEnv } from '../env.js';
-import { ApiError } from '../errors.js';
+import { ApiError, methodNotAllowed } from '../errors.js';
 import { bearerAuth } from '../middleware/bearer-auth.js';
 import { rateLimit } from '../middleware/rate-limit.js';
 import { parseParts, queryPart } from '../validation.js';
@@ -45,10 +45,6 @@ let defaults: ListQuery | undefined;
 /** Per user, whichever browser tab or device asks. */
 const perUser = rateLimit('read', (c) => `user:${c.get('userId')}`);
 
-const methodNotAllowed = () => {
-  throw new ApiError('method_not_allowed', 'Method not allowed; use GET', { headers: { Allow: 'GET' } });
-};
-
 /** GET /api/vps and /api/vps/:id: a user's own VPS, owner taken from the verified JWT only. */
 export const readRoutes = new Hono<AppEnv>()
   .use('/', panelCors)
@@ -69,5 +65,5 @@ export const readRoutes = new Hono<AppEnv>()
     if (!vps) throw new ApiError('not_found', 'VPS not found');
     return c.json({ status: 'success', vps });
   })
-  .all('/', methodNotAllowed)
-  .all('/:id{[0-9]+}', methodNotAllowed);
+  .all('/', methodNotAllowed('GET'))
+  .all('/:id{[0-9]+}', methodNotAllowed('GET'));

@@ -10,7 +10,7 @@ import {
   type VpsRef,
 } from '../contract/index.js';
 import type { AppEnv } from '../env.js';
-import { ApiError } from '../errors.js';
+import { ApiError, methodNotAllowed } from '../errors.js';
 import { apiKeyAuth } from '../middleware/api-key.js';
 import { rateLimit } from '../middleware/rate-limit.js';
 import { signature } from '../middleware/signature.js';
@@ -31,10 +31,6 @@ const toWire = ({ deleted_at, ...vps }: VpsRecord) => ({ ...vps, deleted: delete
 
 const notFound = (field: string, described: string) =>
   new ApiError('not_found', `${described} not found`, { errors: [{ field, message: 'no such VPS' }] });
-
-const methodNotAllowed = () => {
-  throw new ApiError('method_not_allowed', 'Method not allowed; use GET', { headers: { Allow: 'GET' } });
-};
 
 /** The answer for one VPS, deleted or not; 404 naming the reference when it never existed. */
 async function one(store: VpsStore, ref: VpsRef) {
@@ -68,6 +64,6 @@ export const syncReadRoutes = new Hono<AppEnv>()
     const page = await c.get('store').listForMainSite(userId, { limit, before, includeDeleted: include_deleted });
     return c.json({ status: 'success', vps: page.items.map(toWire), next_cursor: page.next === null ? null : encodeCursor(page.next) });
   })
-  .all('/vps/:id', methodNotAllowed)
-  .all('/vps', methodNotAllowed)
-  .all('/users/:user_id/vps', methodNotAllowed);
+  .all('/vps/:id', methodNotAllowed('GET'))
+  .all('/vps', methodNotAllowed('GET'))
+  .all('/users/:user_id/vps', methodNotAllowed('GET'));

@@ -2,7 +2,7 @@ import { Hono } from 'hono/tiny';
 import type { Context } from 'hono';
 import { MAX_SYNC_BODY_BYTES, OUTCOMES, syncRequest, type ReconcilePage, type SyncOutcome, type SyncRequest, type VpsRef } from '../contract/index.js';
 import type { AppEnv } from '../env.js';
-import { ApiError } from '../errors.js';
+import { ApiError, methodNotAllowed } from '../errors.js';
 import { log, type LogFields } from '../log.js';
 import { apiKeyAuth } from '../middleware/api-key.js';
 import { idempotency } from '../middleware/idempotency.js';
@@ -128,6 +128,4 @@ export const syncRoutes = new Hono<AppEnv>()
       }
     },
   )
-  .all('/', () => {
-    throw new ApiError('method_not_allowed', 'Method not allowed; use POST', { headers: { Allow: 'POST' } });
-  });
+  .all('/', methodNotAllowed('POST'));
