@@ -3,7 +3,9 @@ import type { SqlValue } from '../shared/statement.js';
 
 /** DATETIME(3) as the tables store it: UTC, `YYYY-MM-DD HH:MM:SS.mmm` (the driver hands it over the same way). */
 export const toDatetime = (date: Date) => date.toISOString().replace('T', ' ').replace('Z', '');
-export const fromDatetime = (datetime: string) => new Date(`${datetime.replace(' ', 'T')}Z`);
+/** DATETIME(3) text as Date#toISOString() writes the same instant. */
+export const isoFromDatetime = (datetime: string) => `${datetime.replace(' ', 'T')}Z`;
+export const fromDatetime = (datetime: string) => new Date(isoFromDatetime(datetime));
 
 /** The client, or one of its transactions: either executes statements. */
 export type Executor = Client | Transaction;

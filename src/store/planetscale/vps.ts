@@ -10,21 +10,12 @@ import { currentRow, deleteSet, guardedWrite, insertRows, PING, updateSet } from
 import { planetscalePurgeExpiredReconciles, planetscaleReconcilePage } from './reconcile-page.js';
 import { appliedPlan, upsertPlan } from './reconcile-writes.js';
 import { execute, type Executor } from './sql.js';
-import { storedVps, type StoredVpsOnMysql } from './vps-row.js';
-import type { CreateResult, DeleteResult, ListOptions, ListPage, MainSiteListOptions, ReconcileResult, UpdateResult, Vps, VpsRecord, VpsStore } from '../types.js';
+import { readRecord, readVps, storedVps, type ReadRowOnMysql, type StoredVpsOnMysql } from './vps-row.js';
+import type { CreateResult, DeleteResult, ListOptions, ListPage, MainSiteListOptions, ReconcileResult, UpdateResult, VpsRecord, VpsStore } from '../types.js';
 import { isDuplicateKey, translateDriverErrors } from './errors.js';
 
-/** The driver hands DATETIME(3) over as `YYYY-MM-DD HH:MM:SS.mmm` (UTC, as written) and BIGINT as a string. */
+/** The driver hands DATETIME(3) over as text (vps-row.ts makes it ISO 8601) and BIGINT as a string. */
 const reads = readStatements((column) => column);
-type ReadRow = Omit<VpsRecord, 'version' | 'deleted_at'> & { version: string | number; deleted_at?: string | null };
-const iso = (datetime: string) => `${datetime.replace(' ', 'T')}Z`;
-const fromRead = (row: ReadRow): Vps => ({
-  ...row,
-  version: Number(row.version),
-  created_at: iso(row.created_at),
-  updated_at: iso(row.updated_at),
-});
-const recordFromRead = (row: ReadRow): VpsRecord => ({ ...fromRead(row), deleted_at: row.deleted_at ? iso(row.deleted_at) : null });
 
 /** The rows a statement reads, decoded for decisions. */
 const stored = async (db: Executor, { sql, params }: Statement): Promise<StoredVps[]> =>
@@ -41,8 +32,9 @@ const reconcileRead = (userId: number, ids: string[]): Statement => ({
  * are single statements, hence atomic; reconcile runs in one transaction.
  */
 export function planetscaleStore(client: Client): VpsStore {
-  const query = async ({ sql, params }: Statement): Promise<Vps[]> => (await execute<ReadRow>(client, sql, params)).rows.map(fromRead);
-  const records = async ({ sql, params }: Statement): Promise<VpsRecord[]> => (await execute<ReadRow>(client, sql, params)).rows.map(recordFromRead);
+  /** The rows of a read-path statement, decoded by `decode`. */
+  const read = async <T>({ sql, params }: Statement, decode: (row: ReadRowOnMysql) => T): Promise<T[]> =>
+    (await execute<ReadRowOnMysql>(client, sql, params)).rows.map(decode);
   const current = async (ref: VpsRef): Promise<StoredVps | undefined> => (await stored(client, currentRow(ref)))[0];
 
   return translateDriverErrors({
@@ -84,12 +76,12 @@ export function planetscaleStore(client: Client): VpsStore {
     },
 
     async getForMainSite(ref: VpsRef) {
-      const [row] = await records(reads.getForMainSite(ref));
+      const [row] = await read(reads.getForMainSite(ref), readRecord);
       return row ?? null;
     },
 
     async listForMainSite(userId: number, options: MainSiteListOptions): Promise<ListPage<VpsRecord>> {
-      return pageOf(await records(reads.listForMainSite(userId, options)), options.limit);
+      return pageOf(await read(reads.listForMainSite(userId, options), readRecord), options.limit);
     },
 
     async ping() {
@@ -97,12 +89,12 @@ export function planetscaleStore(client: Client): VpsStore {
     },
 
     async get(userId: number, id: number) {
-      const [row] = await query(reads.get(userId, id));
+      const [row] = await read(reads.get(userId, id), readVps);
       return row ?? null;
     },
 
     async listForUser(userId: number, options: ListOptions): Promise<ListPage> {
-      return pageOf(await query(reads.list(userId, options)), options.limit);
+      return pageOf(await read(reads.list(userId, options), readVps), options.limit);
     },
 
     async reconcile(userId: number, items: ReconcileItem[], { dryRun, version }: { dryRun: boolean; version?: number }): Promise<ReconcileResult> {
