@@ -24,6 +24,7 @@ const mf = new Miniflare(
     port: 0,
     inspectorPort,
     handleStructuredLogs: () => {},
+    logRequests: false,
     name: 'bench',
     modules: true,
     scriptPath,

@@ -32,9 +32,17 @@ export async function routes(vpsId: number): Promise<Route[]> {
     .setExpirationTime('2h')
     .sign(new TextEncoder().encode(TEST_BINDINGS.JWT_SECRET));
   const bearer = { Authorization: `Bearer ${token}` };
+  // The same token with another signature: well formed, so it is refused by the signature check itself.
+  const [header, payload] = token.split('.');
+  const forged = await new SignJWT({ user_id: LIST_USER })
+    .setProtectedHeader({ alg: 'HS256' })
+    .setExpirationTime('2h')
+    .sign(new TextEncoder().encode(`not-${TEST_BINDINGS.JWT_SECRET}`));
+  const badSignature = { Authorization: `Bearer ${header}.${payload}.${forged.split('.')[2]}` };
   return [
     { name: 'list', label: 'GET /api/vps (JWT, 50 VPS)', method: 'GET', path: '/api/vps', status: 200, headers: bearer },
     { name: 'get', label: 'GET /api/vps/:id (JWT)', method: 'GET', path: `/api/vps/${vpsId}`, status: 200, headers: bearer },
+    { name: 'bad-token', label: 'GET /api/vps, JWT with a bad signature (401)', method: 'GET', path: '/api/vps', status: 401, headers: badSignature },
     {
       name: 'unauthorized',
       label: 'POST /api/vps/sync, wrong API key (401)',

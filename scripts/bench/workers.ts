@@ -61,6 +61,9 @@ export async function start(variant: Variant, scriptPath: string, answers: unkno
       host: '127.0.0.1',
       port: 0,
       handleStructuredLogs: () => {},
+      // Miniflare's own request log (on by default) copies every answer, headers and all, to log
+      // a line this run would drop: a cost of the dev server, not of a Worker, so it is off.
+      logRequests: false,
       modules: true,
       scriptPath,
       // Module names are relative to this; workerd refuses a '..' out of it (the build is in a temp dir).
