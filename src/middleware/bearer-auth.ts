@@ -5,16 +5,25 @@ import { BOUNDS } from '../contract/index.js';
 import type { AppEnv } from '../env.js';
 import { ApiError } from '../errors.js';
 import { errorChain, log } from '../log.js';
-import { JWKS_FETCH, KeySetUnavailableError, verifiedBefore, verifyToken } from './bearer-keys.js';
+import { JWKS_FETCH, KeySetUnavailableError, refusedBefore, rememberRefusal, verifiedBefore, verifyToken } from './bearer-keys.js';
+
+/** Each refusal made once per isolate (they are a fixed few) and only read afterwards, as the API key's are. */
+const challenges = new Map<string, ApiError>();
 
 /**
  * RFC 6750 challenge; `error` is omitted when no usable bearer credentials were sent at all.
  * Every description is one of the fixed texts below: none holds a `"` or `\` (RFC 6750 §3).
  */
 function challenge(message: string, error?: 'invalid_token'): ApiError {
-  const params = ['realm="vps-sync"'];
-  if (error) params.push(`error="${error}"`, `error_description="${message}"`);
-  return new ApiError('unauthorized', message, { headers: { 'WWW-Authenticate': `Bearer ${params.join(', ')}` } });
+  const key = `${error ?? ''} ${message}`;
+  let made = challenges.get(key);
+  if (!made) {
+    const params = ['realm="vps-sync"'];
+    if (error) params.push(`error="${error}"`, `error_description="${message}"`);
+    made = new ApiError('unauthorized', message, { headers: { 'WWW-Authenticate': `Bearer ${params.join(', ')}` } });
+    challenges.set(key, made);
+  }
+  return made;
 }
 
 const CLAIM_FAILURES: Record<string, string> = {
@@ -25,12 +34,21 @@ const CLAIM_FAILURES: Record<string, string> = {
   exp: 'Token has no valid expiry',
 };
 
-function describeFailure(err: unknown): string {
-  if (err instanceof joseErrors.JWKSNoMatchingKey) return 'Token key id is not known';
-  if (err instanceof joseErrors.JWTExpired) return 'Token expired';
-  if (err instanceof joseErrors.JWTClaimValidationFailed) return CLAIM_FAILURES[err.claim] ?? 'Token claims are not acceptable';
-  if (err instanceof joseErrors.JWSSignatureVerificationFailed) return 'Token signature is invalid';
-  return 'Token is malformed';
+/**
+ * What a failed verification tells the client, and whether that stays true of the token: then
+ * the refusal is remembered (bearer-keys.ts) and the same token is refused again unverified.
+ */
+function refusalOf(err: unknown): { message: string; lasting: boolean } {
+  // A refetched key set may know the key id.
+  if (err instanceof joseErrors.JWKSNoMatchingKey) return { message: 'Token key id is not known', lasting: false };
+  if (err instanceof joseErrors.JWTExpired) return { message: 'Token expired', lasting: true };
+  if (err instanceof joseErrors.JWTClaimValidationFailed) {
+    // nbf and iat are about time: a token not valid yet becomes valid. iss, aud and exp are fixed.
+    return { message: CLAIM_FAILURES[err.claim] ?? 'Token claims are not acceptable', lasting: err.claim !== 'nbf' && err.claim !== 'iat' };
+  }
+  if (err instanceof joseErrors.JWSSignatureVerificationFailed) return { message: 'Token signature is invalid', lasting: true };
+  if (err instanceof joseErrors.JWTInvalid || err instanceof joseErrors.JWSInvalid) return { message: 'Token is malformed', lasting: true };
+  return { message: 'Token is malformed', lasting: false };
 }
 
 /**
@@ -69,6 +87,9 @@ export function bearerAuth(): MiddlewareHandler<AppEnv> {
     // A token verified before under this configuration passed every check below already.
     const known = verifiedBefore(config, token);
     if (known) return authenticated(c, next, userIdFrom(known, config.userIdClaims));
+    // And one refused before for a reason that still holds is refused again, as it was.
+    const refused = refusedBefore(config, token);
+    if (refused) throw challenge(refused, 'invalid_token');
 
     // The header is read first to pick the key for its algorithm; doing it here also keeps
     // jose's synchronous header errors out of its async path (workerd reports those as
@@ -96,7 +117,9 @@ export function bearerAuth(): MiddlewareHandler<AppEnv> {
           headers: { 'Retry-After': String(JWKS_FETCH.retryAfterSeconds) },
         });
       }
-      throw challenge(describeFailure(err), 'invalid_token');
+      const { message, lasting } = refusalOf(err);
+      if (lasting) rememberRefusal(config, token, message);
+      throw challenge(message, 'invalid_token');
     }
     return authenticated(c, next, userIdFrom(payload, config.userIdClaims));
   };

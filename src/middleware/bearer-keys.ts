@@ -42,14 +42,41 @@ export class KeySetUnavailableError extends Error {
  */
 export const VERIFIED_TOKENS = { maxAgeMs: 60_000, maxEntries: 1000 } as const;
 
-interface Verified {
-  payload: JWTPayload;
-  validUntil: number;
+/**
+ * Tokens refused before, kept per isolate beside the verified ones and never in their place (a
+ * flood of bad tokens cannot push a session's token out): a panel tab left open keeps polling
+ * with its expired token, or one signed with a secret rotated out, until its user signs in
+ * again, and refusing that token again needs no decoding and no signature check. Only refusals
+ * that stay true of the token are kept (the caller says which); each for `maxAgeMs`, at most
+ * `maxEntries`, the oldest dropped first, and none for a token longer than `maxTokenLength` (a
+ * JWT is well under it; so a flood of huge made-up tokens cannot fill the isolate's memory).
+ */
+export const REFUSED_TOKENS = { maxAgeMs: 60_000, maxEntries: 1000, maxTokenLength: 4096 } as const;
+
+/** Per-token memory, bounded: each entry until its own time, at most `maxEntries`, the oldest dropped first. */
+class TokenMemo<T> {
+  readonly #entries = new Map<string, { value: T; validUntil: number }>();
+  constructor(private readonly maxEntries: number) {}
+
+  get(token: string): T | undefined {
+    const entry = this.#entries.get(token);
+    if (!entry) return undefined;
+    if (Date.now() < entry.validUntil) return entry.value;
+    this.#entries.delete(token);
+    return undefined;
+  }
+
+  set(token: string, value: T, validUntil: number): void {
+    if (this.#entries.size >= this.maxEntries) this.#entries.delete(this.#entries.keys().next().value!);
+    this.#entries.set(token, { value, validUntil });
+  }
 }
 
 interface Verifier {
   options: JWTVerifyOptions;
-  verified: Map<string, Verified>;
+  verified: TokenMemo<JWTPayload>;
+  /** What each token refused before was told. */
+  refused: TokenMemo<string>;
   /** Imported once per algorithm: jose would re-import a raw secret on every verify. */
   hmacKeys: Map<HmacAlgorithm, Promise<CryptoKey>>;
   jwks?: JWTVerifyGetKey;
@@ -105,7 +132,8 @@ function verifierFor(config: BearerConfig): Verifier {
         ...(config.issuer ? { issuer: config.issuer } : {}),
         ...(config.audience ? { audience: config.audience } : {}),
       },
-      verified: new Map(),
+      verified: new TokenMemo(VERIFIED_TOKENS.maxEntries),
+      refused: new TokenMemo(REFUSED_TOKENS.maxEntries),
       hmacKeys: new Map(),
       ...(config.jwksUrl ? { jwks: remoteKeySet(config.jwksUrl) } : {}),
     };
@@ -128,12 +156,18 @@ function hmacKey(secret: string, verifier: Verifier, alg: HmacAlgorithm): Promis
  * not expired since; undefined otherwise (verify it with verifyToken()).
  */
 export function verifiedBefore(config: BearerConfig, token: string): JWTPayload | undefined {
-  const verified = verifierFor(config).verified;
-  const known = verified.get(token);
-  if (!known) return undefined;
-  if (Date.now() < known.validUntil) return known.payload;
-  verified.delete(token);
-  return undefined;
+  return verifierFor(config).verified.get(token);
+}
+
+/** What this configuration told `token` when it refused it before (rememberRefusal), if it did in the last minute. */
+export function refusedBefore(config: BearerConfig, token: string): string | undefined {
+  return verifierFor(config).refused.get(token);
+}
+
+/** Keeps a refusal that stays true of `token` (bad signature, expired, wrong issuer ...): see REFUSED_TOKENS. */
+export function rememberRefusal(config: BearerConfig, token: string, message: string): void {
+  if (token.length > REFUSED_TOKENS.maxTokenLength) return;
+  verifierFor(config).refused.set(token, message, Date.now() + REFUSED_TOKENS.maxAgeMs);
 }
 
 /**
@@ -147,8 +181,7 @@ export async function verifyToken(config: BearerConfig, token: string, alg: JwtA
   const payload = await verifyWithKeys(config, verifier, token, alg);
   // exp is required (and checked by jose): a token is valid while now < (exp + tolerance) in seconds.
   const validUntil = Math.min(((payload.exp ?? 0) + CLOCK_TOLERANCE_SECONDS) * 1000, now + VERIFIED_TOKENS.maxAgeMs);
-  if (verifier.verified.size >= VERIFIED_TOKENS.maxEntries) verifier.verified.delete(verifier.verified.keys().next().value!);
-  verifier.verified.set(token, { payload, validUntil });
+  verifier.verified.set(token, payload, validUntil);
   return payload;
 }
 

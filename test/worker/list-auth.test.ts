@@ -1,4 +1,5 @@
 import { describe, expect, it, vi } from 'vitest';
+import { REFUSED_TOKENS } from '../../src/middleware/bearer-keys.js';
 import { TEST_BINDINGS } from '../bindings.js';
 import { call, callWith, createVps, errorBody, freshUser, signToken, tokenFor } from './helpers.js';
 
@@ -83,6 +84,82 @@ describe('GET /api/vps authentication', () => {
     } finally {
       vi.useRealTimers();
     }
+  });
+
+  describe('refusals that stay true are remembered per isolate (REFUSED_TOKENS)', () => {
+    const badSignature = 'Bearer realm="vps-sync", error="invalid_token", error_description="Token signature is invalid"';
+    /** jose checks an HMAC signature with crypto.subtle.verify: a refusal it did not make was remembered. */
+    const countVerifies = () => vi.spyOn(crypto.subtle, 'verify');
+
+    it('refuses a token with a bad signature again without checking it again, for a minute', async () => {
+      const token = await tokenFor(freshUser(), { secret: 'another-secret-another-secret-another-secret' });
+      const verifies = countVerifies();
+      try {
+        await expectChallenge(await get(`Bearer ${token}`), 'Token signature is invalid', badSignature);
+        expect(verifies).toHaveBeenCalledTimes(1);
+        await expectChallenge(await get(`Bearer ${token}`), 'Token signature is invalid', badSignature);
+        await expectChallenge(await get(`Bearer ${token}`, '/api/vps/1'), 'Token signature is invalid', badSignature);
+        expect(verifies).toHaveBeenCalledTimes(1);
+
+        vi.useFakeTimers({ toFake: ['Date'] });
+        vi.setSystemTime(Date.now() + REFUSED_TOKENS.maxAgeMs + 1000);
+        await expectChallenge(await get(`Bearer ${token}`), 'Token signature is invalid', badSignature);
+        expect(verifies).toHaveBeenCalledTimes(2);
+      } finally {
+        vi.useRealTimers();
+        verifies.mockRestore();
+      }
+    });
+
+    it('remembers an expired token as expired', async () => {
+      const token = await tokenFor(freshUser(), { expiresIn: -120 });
+      const verifies = countVerifies();
+      try {
+        for (let i = 0; i < 3; i++) {
+          await expectChallenge(await get(`Bearer ${token}`), 'Token expired', 'Bearer realm="vps-sync", error="invalid_token", error_description="Token expired"');
+        }
+        expect(verifies).toHaveBeenCalledTimes(1);
+      } finally {
+        verifies.mockRestore();
+      }
+    });
+
+    it('does not remember "not valid yet": the token is accepted once its nbf has passed', async () => {
+      const now = Math.floor(Date.now() / 1000);
+      const user = freshUser();
+      const token = await signToken({ user_id: user, nbf: now + 120 }, { expiresIn: 600 });
+      const notYet = 'Bearer realm="vps-sync", error="invalid_token", error_description="Token is not valid yet"';
+      await expectChallenge(await get(`Bearer ${token}`), 'Token is not valid yet', notYet);
+      await expectChallenge(await get(`Bearer ${token}`), 'Token is not valid yet', notYet);
+      vi.useFakeTimers({ toFake: ['Date'] });
+      try {
+        vi.setSystemTime(Date.now() + 150_000);
+        expect((await get(`Bearer ${token}`)).status).toBe(200);
+      } finally {
+        vi.useRealTimers();
+      }
+    });
+
+    it('does not remember a token longer than maxTokenLength: each one is checked', async () => {
+      const token = await signToken({ user_id: freshUser(), pad: 'x'.repeat(REFUSED_TOKENS.maxTokenLength) }, { secret: 'another-secret-another-secret-another-secret' });
+      expect(token.length).toBeGreaterThan(REFUSED_TOKENS.maxTokenLength);
+      const verifies = countVerifies();
+      try {
+        await expectChallenge(await get(`Bearer ${token}`), 'Token signature is invalid', badSignature);
+        await expectChallenge(await get(`Bearer ${token}`), 'Token signature is invalid', badSignature);
+        expect(verifies).toHaveBeenCalledTimes(2);
+      } finally {
+        verifies.mockRestore();
+      }
+    });
+
+    it('keeps refusals apart per configuration: a new secret checks the token afresh', async () => {
+      const secret = 'rotated-secret-rotated-secret-rotated-secret';
+      const token = await tokenFor(freshUser(), { secret });
+      await expectChallenge(await get(`Bearer ${token}`), 'Token signature is invalid', badSignature);
+      // The same token under a configuration whose secret signed it.
+      expect((await callWith({ JWT_SECRET: secret }, '/api/vps', { headers: { Authorization: `Bearer ${token}` } })).status).toBe(200);
+    });
   });
 
   it('refuses a token without exp', async () => {
