@@ -26,15 +26,22 @@ const preflight = cors({
   maxAge: 600,
 });
 
+const EXPOSED = EXPOSE_HEADERS.join(',');
+
 /**
- * Hono's cors() for preflights; the same headers on every other request, set before the answer
- * is made (Hono's sets them on a finished Response, which costs a copy of it per header).
+ * Hono's cors() for preflights; on every other request the CORS headers of a configured origin,
+ * set before the answer is made (Hono's sets them on a finished Response, which costs a copy of
+ * it per header). Which headers a page may read is said to the allowed origin only: a browser
+ * reads Access-Control-Expose-Headers from nothing else, and other callers do not read it at all.
+ * Every answer varies by Origin.
  */
 const panelCors: MiddlewareHandler<AppEnv> = async function panelCors(c, next) {
   if (c.req.method === 'OPTIONS') return preflight(c, next);
   const origin = allowedOrigin(c.req.header('Origin') || '', c);
-  if (origin) c.header('Access-Control-Allow-Origin', origin);
-  c.header('Access-Control-Expose-Headers', EXPOSE_HEADERS.join(','));
+  if (origin) {
+    c.header('Access-Control-Allow-Origin', origin);
+    c.header('Access-Control-Expose-Headers', EXPOSED);
+  }
   c.header('Vary', 'Origin', { append: true });
   await next();
 };

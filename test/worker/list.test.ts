@@ -236,6 +236,15 @@ describe('CORS for the panel frontend', () => {
 
     const other = await call('/api/vps', { headers: { Origin: 'https://evil.example.test', Authorization: `Bearer ${await tokenFor(user)}` } });
     expect(other.headers.get('Access-Control-Allow-Origin')).toBeNull();
+    expect(other.headers.get('Access-Control-Expose-Headers')).toBeNull();
+
+    // A caller that is not a browser (no Origin) gets no CORS headers, only Vary: the answer varies by Origin.
+    const server = await call('/api/vps', { headers: { Authorization: `Bearer ${await tokenFor(user)}` } });
+    expect(server.status).toBe(200);
+    expect(server.headers.get('Access-Control-Allow-Origin')).toBeNull();
+    expect(server.headers.get('Access-Control-Expose-Headers')).toBeNull();
+    expect(server.headers.get('Vary')).toBe('Origin');
+    for (const res of [allowed, other]) expect(res.headers.get('Vary')).toBe('Origin');
   });
 
   it('offers no CORS on the server-to-server sync endpoint', async () => {
