@@ -1,7 +1,8 @@
 /**
  * `npm run bench [-- --duration 3 --rounds 3 --connections 8 --routes list,get]`: the built
- * Worker in workerd (Miniflare), against a bare Worker answering the same JSON, on every
- * benchmarked route; the database taken out (in-memory stores) and on local D1. The variants
+ * Worker in workerd (Miniflare), against a bare Worker answering the same JSON and against the
+ * straightforward Hono + jose + zod Worker, on every benchmarked route; the database taken out
+ * (in-memory stores) and on local D1. The variants
  * alternate within each round so a change in the machine's load hits them alike; each figure is
  * the median of its rounds, each ratio the median of the rounds' own ratios. Prints a table and writes docs/bench/<date>.{md,json}.
  */
@@ -39,7 +40,7 @@ try {
 
   const urls = {} as Record<Variant, URL>;
   let vpsId = 0;
-  for (const variant of ['memory', 'd1'] as const) {
+  for (const variant of ['memory', 'd1', 'plain'] as const) {
     const { url, mf } = await start(variant, scripts[variant], null);
     started.push(mf);
     urls[variant] = url;
@@ -69,7 +70,7 @@ try {
       const order = VARIANTS.map((_, i) => VARIANTS[(i + round) % VARIANTS.length]!);
       for (const variant of order) {
         const result = await load(urls[variant], route);
-        ((samples[route.name] ??= { bare: [], memory: [], d1: [] })[variant]).push(result);
+        ((samples[route.name] ??= { bare: [], plain: [], memory: [], d1: [] })[variant]).push(result);
       }
     }
     console.log(`round ${round + 1}/${rounds} done`);
@@ -79,7 +80,7 @@ try {
   const cells: Cell[] = routes.flatMap((route) =>
     VARIANTS.map((variant) => {
       const results = samples[route.name]![variant];
-      const bare = samples[route.name]!.bare;
+      const { bare, plain } = samples[route.name]!;
       const rps = median(results.map((r) => r.requests.average));
       return {
         route: route.name,
@@ -91,6 +92,7 @@ try {
         // Per round, against the bare Worker measured next to it, then the median: a load change
         // on the shared machine between rounds moves both figures of a round alike.
         ratio: median(results.map((r, i) => r.requests.average / bare[i]!.requests.average)),
+        ...(variant === 'memory' ? { vsPlain: median(results.map((r, i) => r.requests.average / plain[i]!.requests.average)) } : {}),
         requests: results.reduce((n, r) => n + r.requests.total, 0),
       };
     }),
