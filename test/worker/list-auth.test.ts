@@ -154,7 +154,7 @@ describe('GET /api/vps authentication', () => {
     });
 
     it('keeps refusals apart per configuration: a new secret checks the token afresh', async () => {
-      const secret = 'rotated-secret-rotated-secret-rotated-secret';
+      const secret = 'another-secret-another-secret-another-secret';
       const token = await tokenFor(freshUser(), { secret });
       await expectChallenge(await get(`Bearer ${token}`), 'Token signature is invalid', badSignature);
       // The same token under a configuration whose secret signed it.
