@@ -1,6 +1,6 @@
 import type { Context, MiddlewareHandler, Next } from 'hono';
 import { decodeProtectedHeader, errors as joseErrors, type JWTPayload } from 'jose';
-import { isHmacAlgorithm, required } from '../config.js';
+import { isHmacAlgorithm, required, type BearerConfig, type JwtAlgorithm } from '../config.js';
 import { BOUNDS } from '../contract/index.js';
 import type { AppEnv } from '../env.js';
 import { ApiError } from '../errors.js';
@@ -77,7 +77,10 @@ function userIdFrom(payload: JWTPayload, claims: readonly string[]): number | nu
  * never a 500; a JWKS that cannot be fetched is a 503 with Retry-After.
  */
 export function bearerAuth(): MiddlewareHandler<AppEnv> {
-  return async function bearerAuth(c, next) {
+  // Not async: a refusal decided without I/O (most are, remembered ones included) is thrown
+  // before any promise exists and reaches Hono's catch as an exception, not as a promise
+  // rejected before anyone awaits it (which V8 first reports to workerd as unhandled).
+  return function bearerAuth(c, next) {
     const config = required(c.get('config').bearer, { request_id: c.get('requestId'), refusing: 'all bearer requests' });
     const header = c.req.header('Authorization');
     if (!header) throw challenge('Missing bearer token');
@@ -106,27 +109,31 @@ export function bearerAuth(): MiddlewareHandler<AppEnv> {
     if (!allowed) throw challenge('Token algorithm not allowed', 'invalid_token');
     // A key set holds several keys: the token must say which one signed it.
     if (!isHmacAlgorithm(allowed) && (typeof kid !== 'string' || kid === '')) throw challenge('Token has no key id', 'invalid_token');
-
-    let payload: JWTPayload;
-    try {
-      payload = await verifyToken(config, token, allowed);
-    } catch (err) {
-      if (err instanceof KeySetUnavailableError) {
-        log.error('identity provider unavailable', { request_id: c.get('requestId'), error: errorChain(err) });
-        throw new ApiError('identity_provider_unavailable', 'Identity provider keys temporarily unavailable, retry later', {
-          headers: { 'Retry-After': String(JWKS_FETCH.retryAfterSeconds) },
-        });
-      }
-      const { message, lasting } = refusalOf(err);
-      if (lasting) rememberRefusal(config, token, message);
-      throw challenge(message, 'invalid_token');
-    }
-    return authenticated(c, next, userIdFrom(payload, config.userIdClaims));
+    return verified(c, next, config, token, allowed);
   };
 }
 
-async function authenticated(c: Context<AppEnv>, next: Next, userId: number | null): Promise<void> {
+/** The signature and claims checked (bearer-keys.ts), then authenticated; a failure is a challenge, a key set that cannot be had a 503. */
+async function verified(c: Context<AppEnv>, next: Next, config: BearerConfig, token: string, alg: JwtAlgorithm): Promise<void> {
+  let payload: JWTPayload;
+  try {
+    payload = await verifyToken(config, token, alg);
+  } catch (err) {
+    if (err instanceof KeySetUnavailableError) {
+      log.error('identity provider unavailable', { request_id: c.get('requestId'), error: errorChain(err) });
+      throw new ApiError('identity_provider_unavailable', 'Identity provider keys temporarily unavailable, retry later', {
+        headers: { 'Retry-After': String(JWKS_FETCH.retryAfterSeconds) },
+      });
+    }
+    const { message, lasting } = refusalOf(err);
+    if (lasting) rememberRefusal(config, token, message);
+    throw challenge(message, 'invalid_token');
+  }
+  return authenticated(c, next, userIdFrom(payload, config.userIdClaims));
+}
+
+function authenticated(c: Context<AppEnv>, next: Next, userId: number | null): Promise<void> {
   if (userId === null) throw challenge('Token carries no valid user id', 'invalid_token');
   c.set('userId', userId);
-  await next();
+  return next();
 }
