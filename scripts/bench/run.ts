@@ -35,7 +35,7 @@ if (!(duration > 0 && Number.isInteger(rounds) && rounds > 0 && Number.isInteger
 const outdir = mkdtempSync(join(tmpdir(), 'vps-sync-bench-'));
 const started: { dispose(): Promise<void> }[] = [];
 try {
-  console.log('Building the three Workers with wrangler (as npm run build does)...');
+  console.log(`Building the ${VARIANTS.length} Workers with wrangler (as npm run build does)...`);
   const scripts = Object.fromEntries(VARIANTS.map((v) => [v, build(v, outdir)])) as Record<Variant, string>;
 
   const urls = {} as Record<Variant, URL>;

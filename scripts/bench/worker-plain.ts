@@ -7,7 +7,7 @@
  * in the app's shapes, so the app's ratio to it says what the app's own work costs against the
  * obvious code.
  */
-import { Hono } from 'hono';
+import { Hono, type MiddlewareHandler } from 'hono';
 import { jwtVerify } from 'jose';
 import { z } from 'zod';
 
@@ -56,7 +56,8 @@ const unauthorized = (message: string) => ({ status: 'error', code: 'unauthorize
 
 const app = new Hono<{ Bindings: PlainEnv; Variables: { userId: number } }>();
 
-app.use('/api/vps', async (c, next) => {
+/** Every panel read: the token verified with the raw secret, on every request. */
+const bearer: MiddlewareHandler<{ Bindings: PlainEnv; Variables: { userId: number } }> = async (c, next) => {
   const token = c.req.header('Authorization')?.replace(/^Bearer /, '');
   if (!token) return c.json(unauthorized('Missing bearer token'), 401);
   try {
@@ -66,18 +67,9 @@ app.use('/api/vps', async (c, next) => {
     return c.json(unauthorized('Token signature is invalid'), 401, { 'WWW-Authenticate': 'Bearer error="invalid_token"' });
   }
   await next();
-});
-app.use('/api/vps/:id{[0-9]+}', async (c, next) => {
-  const token = c.req.header('Authorization')?.replace(/^Bearer /, '');
-  if (!token) return c.json(unauthorized('Missing bearer token'), 401);
-  try {
-    const { payload } = await jwtVerify(token, new TextEncoder().encode(c.env.JWT_SECRET), { algorithms: ['HS256'] });
-    c.set('userId', Number(payload.user_id));
-  } catch {
-    return c.json(unauthorized('Token signature is invalid'), 401, { 'WWW-Authenticate': 'Bearer error="invalid_token"' });
-  }
-  await next();
-});
+};
+app.use('/api/vps', bearer);
+app.use('/api/vps/:id{[0-9]+}', bearer);
 
 app.get('/api/vps', (c) => {
   const query = listQuery.safeParse(c.req.query());
