@@ -63,7 +63,7 @@ function markdownTable(cells: Cell[]): string {
 export function writeReport(
   cells: Cell[],
   machine: Machine,
-  settings: { duration: number; rounds: number; connections: number },
+  settings: { duration: number; rounds: number; connections: number; bareHeaders: boolean },
   write: boolean,
 ): { table: string; files: string[] } {
   const table = markdownTable(cells);
@@ -76,7 +76,7 @@ export function writeReport(
   const markdown = [
     `# Benchmark ${stamp}`,
     '',
-    `\`npm run bench\`: ${settings.rounds} rounds, ${settings.duration} s per cell, ${settings.connections} connections (autocannon), variants alternated per round; each figure is the median of its rounds, each ratio the median of the rounds' ratios to the bare Worker (and, for the app in memory, to the straightforward Hono + jose + zod Worker in memory).`,
+    `\`npm run bench\`: ${settings.rounds} rounds, ${settings.duration} s per cell, ${settings.connections} connections (autocannon), variants alternated per round; each figure is the median of its rounds, each ratio the median of the rounds' ratios to the bare Worker (and, for the app in memory, to the straightforward Hono + jose + zod Worker in memory).${settings.bareHeaders ? " The bare Worker answered each route's headers as the app does (`--bare-headers`), not only its JSON." : ''}`,
     '',
     `Machine: ${machine.cores} × ${machine.cpu}, ${machine.memoryGiB} GiB, ${machine.os}; Node ${machine.node}; ${machine.workerd}. Load average ${load(machine.loadBefore)} before, ${load(machine.loadAfter)} after (a shared machine: compare ratios, not absolute figures).`,
     '',

@@ -1,5 +1,5 @@
 /**
- * `npm run bench [-- --duration 3 --rounds 3 --connections 8 --routes list,get]`: the built
+ * `npm run bench [-- --duration 3 --rounds 3 --connections 8 --routes list,get --bare-headers]`: the built
  * Worker in workerd (Miniflare), against a bare Worker answering the same JSON and against the
  * straightforward Hono + jose + zod Worker, on every benchmarked route; the database taken out
  * (in-memory stores) and on local D1. The variants
@@ -23,6 +23,8 @@ const { values: args } = parseArgs({
     connections: { type: 'string', default: '8' },
     routes: { type: 'string' },
     'no-report': { type: 'boolean', default: false },
+    // The bare Worker answers the app's headers too, not only its JSON: what is left is the app's own work.
+    'bare-headers': { type: 'boolean', default: false },
   },
 });
 const duration = Number(args.duration);
@@ -49,10 +51,13 @@ try {
   const routes = (await benchRoutes(vpsId)).filter((r) => !args.routes || args.routes.split(',').includes(r.name));
 
   // The bare Worker answers what the real one answered (the memory variant's first answer per route).
-  const answers: Record<string, { status: number; body: unknown }> = {};
+  const answers: Record<string, { status: number; body: unknown; headers?: [string, string][] }> = {};
   for (const route of routes) {
     const res = await send(urls.memory, route);
-    answers[route.name] = { status: res.status, body: await res.json() };
+    // Less what belongs to this fetch's transfer (Node's fetch asks for gzip; autocannon does not).
+    const transfer = new Set(['content-length', 'content-encoding', 'transfer-encoding']);
+    const headers = args['bare-headers'] ? [...res.headers].filter(([name]) => !transfer.has(name)) : undefined;
+    answers[route.name] = { status: res.status, body: await res.json(), ...(headers ? { headers } : {}) };
     if (res.status !== route.status) throw new Error(`${route.name}: expected ${route.status}, got ${res.status}: ${JSON.stringify(answers[route.name]!.body)}`);
   }
   const bare = await start('bare', scripts.bare, answers);
@@ -97,7 +102,7 @@ try {
       };
     }),
   );
-  const { table, files } = writeReport(cells, machine, { duration, rounds, connections }, !args['no-report']);
+  const { table, files } = writeReport(cells, machine, { duration, rounds, connections, bareHeaders: args['bare-headers'] }, !args['no-report']);
   console.log(`\n${table}`);
   if (files.length) console.log(`\nReport: ${files.join(', ')}`);
 } finally {

@@ -9,7 +9,8 @@ interface BareEnv {
   BENCH_ANSWERS: string;
 }
 
-type Answers = Record<string, { status: number; body: unknown }>;
+/** `headers`: the app's own answer headers, with `--bare-headers`; else the JSON's Content-Type only. */
+type Answers = Record<string, { status: number; body: unknown; headers?: [string, string][] }>;
 let answers: Answers | undefined;
 
 export default {
@@ -17,6 +18,6 @@ export default {
     answers ??= JSON.parse(env.BENCH_ANSWERS) as Answers;
     const answer = answers[request.headers.get('X-Bench-Route') ?? ''];
     if (!answer) return new Response('unknown X-Bench-Route', { status: 400 });
-    return Response.json(answer.body, { status: answer.status });
+    return Response.json(answer.body, { status: answer.status, ...(answer.headers ? { headers: answer.headers } : {}) });
   },
 } satisfies ExportedHandler<BareEnv>;

@@ -10,26 +10,12 @@
 import { Hono, type MiddlewareHandler } from 'hono';
 import { jwtVerify } from 'jose';
 import { z } from 'zod';
+import { BOUNDS, HYPERVISORS, LIST_LIMIT, MAX_LENGTH, VPS_STATUSES } from '../../src/contract/fields.js';
+import type { Vps } from '../../src/store/types.js';
 
 interface PlainEnv {
   JWT_SECRET: string;
   VPS_SYNC_API_KEY: string;
-}
-
-interface Vps {
-  id: number;
-  user_id: number;
-  external_id: string | null;
-  name: string;
-  status: string;
-  cpu: number;
-  ram: number;
-  disk: number;
-  os: string;
-  hypervisor: string;
-  version: number;
-  created_at: string;
-  updated_at: string;
 }
 
 const rows = new Map<number, Vps>();
@@ -38,19 +24,19 @@ const byUser = new Map<number, Vps[]>();
 let nextId = 1;
 
 const spec = {
-  name: z.string().min(1).max(255),
-  cpu: z.number().int().min(1).max(512),
-  ram: z.number().int().min(128).max(4_194_304),
-  disk: z.number().int().min(1).max(1_048_576),
-  os: z.string().min(1).max(255),
-  hypervisor: z.enum(['proxmox', 'vmware', 'hyperv', 'kvm', 'xen']),
-  status: z.enum(['active', 'suspended', 'pending', 'terminated']).optional(),
+  name: z.string().min(1).max(MAX_LENGTH.name),
+  cpu: z.number().int().min(BOUNDS.cpu.min).max(BOUNDS.cpu.max),
+  ram: z.number().int().min(BOUNDS.ram.min).max(BOUNDS.ram.max),
+  disk: z.number().int().min(BOUNDS.disk.min).max(BOUNDS.disk.max),
+  os: z.string().min(1).max(MAX_LENGTH.os),
+  hypervisor: z.enum(HYPERVISORS),
+  status: z.enum(VPS_STATUSES).optional(),
 };
 const syncBody = z.discriminatedUnion('action', [
   z.object({ action: z.literal('create'), vps: z.object({ user_id: z.number().int().positive(), external_id: z.string().optional(), ...spec }) }),
   z.object({ action: z.literal('update'), vps: z.object({ id: z.number().int().positive() }).extend(z.object(spec).partial().shape) }),
 ]);
-const listQuery = z.object({ limit: z.coerce.number().int().min(1).max(200).default(50), cursor: z.string().optional() });
+const listQuery = z.object({ limit: z.coerce.number().int().min(1).max(LIST_LIMIT.max).default(LIST_LIMIT.default), cursor: z.string().optional() });
 
 const unauthorized = (message: string) => ({ status: 'error', code: 'unauthorized', message, errors: [] });
 
@@ -91,7 +77,7 @@ app.post('/api/vps/sync', async (c) => {
   if (!body.success) return c.json({ status: 'error', code: 'validation_failed', message: body.error.message, errors: [] }, 422);
   const now = new Date().toISOString();
   if (body.data.action === 'create') {
-    const { external_id = null, status = 'active', ...rest } = body.data.vps;
+    const { external_id = null, status = 'creating', ...rest } = body.data.vps;
     const vps: Vps = { id: nextId++, external_id, status, ...rest, version: 0, created_at: now, updated_at: now };
     rows.set(vps.id, vps);
     const owned = byUser.get(vps.user_id);
