@@ -102,6 +102,7 @@ export class Delivery {
         await sleep((retryAfter > 0 ? retryAfter : 1) * 1000);
         continue;
       }
+      if (res.status === 409 && op.closesRun && text.includes('"reconcile_closed"')) return 'acknowledged';
       if (res.status >= 300) {
         this.tally.unexpected.push(`${op.kind} ${body.slice(0, 160)} -> ${res.status} ${text.slice(0, 200)}`);
         return 'refused';

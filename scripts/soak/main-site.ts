@@ -6,7 +6,10 @@
  * Every write carries a `version` from the lane's clock and every update the whole VPS, as the
  * docs tell a main site to do, so the expected final state is each VPS's newest version. Some
  * changes are made "silently" (the event was lost) and reach the panel only through the next
- * reconcile of that user.
+ * reconcile of that user. Half the reconciles of two VPS or more go in pages of one run (1 to 3 VPS
+ * each, as the client sends a list over 200): one event per page, each with the Idempotency-Key
+ * `<reconcile_id>:<number>` the docs prescribe; a page's creates and updates count once it is
+ * acknowledged, the deletes once the final page is.
  */
 import type { Random } from './random.js';
 
@@ -32,14 +35,22 @@ export interface ExpectedVps {
   deleted: boolean;
 }
 
-export type OpKind = 'create' | 'update' | 'delete' | 'reconcile' | 'late_duplicate';
+export type OpKind = 'create' | 'update' | 'delete' | 'reconcile' | 'reconcile_page' | 'late_duplicate';
 
 export interface Op {
   kind: OpKind;
   body: unknown;
   /** Sent with this Idempotency-Key (the same on every retry and duplicate), or without one. */
   idempotencyKey?: string;
+  /**
+   * The final page of a paged reconcile: a `409 reconcile_closed` answer to it means this page was
+   * applied (only the final page closes a run, and this lane's run ids are its own), when a retry or
+   * a second copy finds its first answer lost or not stored.
+   */
+  closesRun?: boolean;
 }
+
+type Next = { op: Op; acknowledge: () => void };
 
 const MAX_LIVE_PER_USER = 8;
 
@@ -48,8 +59,11 @@ export class MainSite {
   private created = 0;
   private ops = 0;
   readonly vps = new Map<string, ExpectedVps>();
-  /** Events already acknowledged, for late duplicate deliveries. */
+  /** Events already acknowledged, for late duplicate deliveries (pages are not: a late page of a closed run is refused). */
   private readonly sent: Op[] = [];
+  /** The pages of a paged reconcile not sent yet: they go before any other event of this lane. */
+  private readonly pages: Next[] = [];
+  private runs = 0;
 
   constructor(
     readonly lane: number,
@@ -61,7 +75,9 @@ export class MainSite {
   ) {}
 
   /** The next event to send; its effect on the expected state is applied once it is acknowledged. */
-  next(): { op: Op; acknowledge: () => void } {
+  next(): Next {
+    const page = this.pages.shift();
+    if (page) return page;
     const user = this.random.pick(this.users);
     const live = this.liveOf(user);
     const roll = this.random.next();
@@ -102,12 +118,12 @@ export class MainSite {
     return { user_id: user, external_id: `soak-${this.runId}-${this.lane}-${this.created}`, data: this.data(), version: ++this.clock, deleted: false };
   }
 
-  private done(op: Op, apply: () => void) {
+  private done(op: Op, apply: () => void): Next {
     return {
       op,
       acknowledge: () => {
         apply();
-        this.sent.push(op);
+        if (op.kind !== 'reconcile_page') this.sent.push(op);
       },
     };
   }
@@ -147,9 +163,38 @@ export class MainSite {
     }
     const after = new Map([...live.map((v) => [v.external_id, v] as const), ...silent]);
     const items = [...after.values()].filter((v) => !v.deleted).map((v) => ({ external_id: v.external_id, ...v.data, version: v.version }));
-    const op = this.keyed({ kind: 'reconcile', body: { action: 'reconcile', user_id: user, version: ++this.clock, vps: items } });
+    const version = ++this.clock;
+    if (items.length >= 2 && this.random.next() < 0.5) return this.paged(user, version, items, silent);
+    const op = this.keyed({ kind: 'reconcile', body: { action: 'reconcile', user_id: user, version, vps: items } });
     return this.done(op, () => {
       for (const [id, vps] of silent) this.vps.set(id, vps);
     });
+  }
+
+  /** The same list in pages of one run; returns the first page and queues the others. */
+  private paged(user: number, version: number, items: { external_id: string }[], silent: Map<string, ExpectedVps>): Next {
+    const reconcileId = `soak-${this.runId}-${this.lane}-run${++this.runs}`;
+    const chunks: (typeof items)[] = [];
+    for (let i = 0; i < items.length; ) {
+      const size = this.random.int(1, 3);
+      chunks.push(items.slice(i, i + size));
+      i += size;
+    }
+    const pages = chunks.map((chunk, index) => {
+      const number = index + 1;
+      const final = number === chunks.length;
+      const op: Op = {
+        kind: 'reconcile_page',
+        body: { action: 'reconcile', user_id: user, version, vps: chunk, page: { reconcile_id: reconcileId, number, final } },
+        idempotencyKey: `${reconcileId}:${number}`,
+        ...(final ? { closesRun: true } : {}),
+      };
+      const listed = new Set(chunk.map((item) => item.external_id));
+      return this.done(op, () => {
+        for (const [id, vps] of silent) if (listed.has(id) || (final && vps.deleted)) this.vps.set(id, vps);
+      });
+    });
+    this.pages.push(...pages.slice(1));
+    return pages[0]!;
   }
 }

@@ -1,6 +1,6 @@
 /**
  * `npm run soak [-- --short] [--seconds N] [--clients N] [--seed N] [--key-percent P] [--calm] [--worker-logs]`: sync events
- * from concurrent main-site clients (creates, updates, deletes, reconciles, with external_id,
+ * from concurrent main-site clients (creates, updates, deletes, reconciles whole or in pages, with external_id,
  * versions and Idempotency-Keys; retried after their Retry-After; some delivered twice at once,
  * some again much later) on the PlanetScale path, while the database side is broken and restored
  * again and again. Then the panel's state is compared with what the acknowledged events say.
