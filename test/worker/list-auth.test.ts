@@ -1,5 +1,7 @@
 import { describe, expect, it, vi } from 'vitest';
-import { REFUSED_TOKENS } from '../../src/middleware/bearer-keys.js';
+import { env } from 'cloudflare:workers';
+import { configOf, required } from '../../src/config.js';
+import { REFUSED_TOKENS, refusedBefore, rememberRefusal, verifiedBefore } from '../../src/middleware/bearer-keys.js';
 import { TEST_BINDINGS } from '../bindings.js';
 import { call, callWith, createVps, errorBody, freshUser, signToken, tokenFor } from './helpers.js';
 
@@ -151,6 +153,18 @@ describe('GET /api/vps authentication', () => {
       } finally {
         verifies.mockRestore();
       }
+    });
+
+    it('never pushes a verified token out: refusals have their own room', async () => {
+      const token = await tokenFor(freshUser());
+      expect((await get(`Bearer ${token}`)).status).toBe(200);
+      const bearer = required(configOf(env).bearer, { refusing: 'this test' });
+      expect(verifiedBefore(bearer, token)).toBeDefined();
+      for (let i = 0; i <= REFUSED_TOKENS.maxEntries; i++) rememberRefusal(bearer, `made-up-${i}`, 'Token signature is invalid');
+      expect(verifiedBefore(bearer, token)).toBeDefined();
+      // The oldest refusal made room for the newest.
+      expect(refusedBefore(bearer, 'made-up-0')).toBeUndefined();
+      expect(refusedBefore(bearer, `made-up-${REFUSED_TOKENS.maxEntries}`)).toBe('Token signature is invalid');
     });
 
     it('keeps refusals apart per configuration: a new secret checks the token afresh', async () => {
