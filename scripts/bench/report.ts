@@ -16,6 +16,8 @@ export interface Cell {
   ratio: number;
   /** The in-memory app only: the same, against the straightforward Worker (also in memory). */
   vsPlain?: number;
+  /** The in-memory app only: the same, against Hono answering the app's JSON and headers (the floor). */
+  vsFloor?: number;
   requests: number;
 }
 
@@ -47,6 +49,7 @@ export function describeMachine(): Machine {
 
 const VARIANT_LABEL: Record<Variant, string> = {
   bare: 'bare Worker',
+  floor: "Hono answering the app's JSON and headers",
   plain: 'straightforward Hono + jose + zod, in memory',
   memory: 'app, in-memory store',
   d1: 'app, local D1',
@@ -55,9 +58,9 @@ const VARIANT_LABEL: Record<Variant, string> = {
 function markdownTable(cells: Cell[]): string {
   const rows = cells.map(
     (c) =>
-      `| ${c.label} | ${VARIANT_LABEL[c.variant]} | ${c.rps.toFixed(0)} | ${c.p50.toFixed(1)} | ${c.p99.toFixed(1)} | ${c.variant === 'bare' ? '1' : c.ratio.toFixed(2)}× | ${c.vsPlain === undefined ? '' : `${c.vsPlain.toFixed(2)}×`} |`,
+      `| ${c.label} | ${VARIANT_LABEL[c.variant]} | ${c.rps.toFixed(0)} | ${c.p50.toFixed(1)} | ${c.p99.toFixed(1)} | ${c.variant === 'bare' ? '1' : c.ratio.toFixed(2)}× | ${c.vsPlain === undefined ? '' : `${c.vsPlain.toFixed(2)}×`} | ${c.vsFloor === undefined ? '' : `${c.vsFloor.toFixed(2)}×`} |`,
   );
-  return ['| route | Worker | requests/s | p50 ms | p99 ms | vs bare | vs straightforward |', '|---|---|---:|---:|---:|---:|---:|', ...rows].join('\n');
+  return ['| route | Worker | requests/s | p50 ms | p99 ms | vs bare | vs straightforward | vs Hono + headers |', '|---|---|---:|---:|---:|---:|---:|---:|', ...rows].join('\n');
 }
 
 export function writeReport(
@@ -76,7 +79,7 @@ export function writeReport(
   const markdown = [
     `# Benchmark ${stamp}`,
     '',
-    `\`npm run bench\`: ${settings.rounds} rounds, ${settings.duration} s per cell, ${settings.connections} connections (autocannon), variants alternated per round; each figure is the median of its rounds, each ratio the median of the rounds' ratios to the bare Worker (and, for the app in memory, to the straightforward Hono + jose + zod Worker in memory).${settings.bareHeaders ? " The bare Worker answered each route's headers as the app does (`--bare-headers`), not only its JSON." : ''}`,
+    `\`npm run bench\`: ${settings.rounds} rounds, ${settings.duration} s per cell, ${settings.connections} connections (autocannon), variants alternated per round; each figure is the median of its rounds, each ratio the median of the rounds' ratios to the bare Worker (and, for the app in memory, to the straightforward Hono + jose + zod Worker in memory and to Hono answering the app's JSON and headers).${settings.bareHeaders ? " The bare Worker answered each route's headers as the app does (`--bare-headers`), not only its JSON." : ''}`,
     '',
     `Machine: ${machine.cores} × ${machine.cpu}, ${machine.memoryGiB} GiB, ${machine.os}; Node ${machine.node}; ${machine.workerd}. Load average ${load(machine.loadBefore)} before, ${load(machine.loadAfter)} after (a shared machine: compare ratios, not absolute figures).`,
     '',

@@ -1,7 +1,7 @@
 /**
  * `npm run bench [-- --duration 3 --rounds 3 --connections 8 --routes list,get --bare-headers]`: the built
- * Worker in workerd (Miniflare), against a bare Worker answering the same JSON and against the
- * straightforward Hono + jose + zod Worker, on every benchmarked route; the database taken out
+ * Worker in workerd (Miniflare), against a bare Worker answering the same JSON, Hono answering the
+ * same JSON and headers (the floor) and the straightforward Hono + jose + zod Worker, on every benchmarked route; the database taken out
  * (in-memory stores) and on local D1. The variants
  * alternate within each round so a change in the machine's load hits them alike; each figure is
  * the median of its rounds, each ratio the median of the rounds' own ratios. Prints a table and writes docs/bench/<date>.{md,json}.
@@ -50,19 +50,24 @@ try {
   }
   const routes = (await benchRoutes(vpsId)).filter((r) => !args.routes || args.routes.split(',').includes(r.name));
 
-  // The bare Worker answers what the real one answered (the memory variant's first answer per route).
-  const answers: Record<string, { status: number; body: unknown; headers?: [string, string][] }> = {};
+  // The bare Worker and the floor answer what the real one answered (the memory variant's first
+  // answer per route): the floor its headers too, the bare Worker only with --bare-headers.
+  const answers: Record<string, { status: number; body: unknown; headers: [string, string][] }> = {};
+  // Less what belongs to this fetch's transfer (Node's fetch asks for gzip; autocannon does not).
+  const transfer = new Set(['content-length', 'content-encoding', 'transfer-encoding']);
   for (const route of routes) {
     const res = await send(urls.memory, route);
-    // Less what belongs to this fetch's transfer (Node's fetch asks for gzip; autocannon does not).
-    const transfer = new Set(['content-length', 'content-encoding', 'transfer-encoding']);
-    const headers = args['bare-headers'] ? [...res.headers].filter(([name]) => !transfer.has(name)) : undefined;
-    answers[route.name] = { status: res.status, body: await res.json(), ...(headers ? { headers } : {}) };
+    answers[route.name] = { status: res.status, body: await res.json(), headers: [...res.headers].filter(([name]) => !transfer.has(name)) };
     if (res.status !== route.status) throw new Error(`${route.name}: expected ${route.status}, got ${res.status}: ${JSON.stringify(answers[route.name]!.body)}`);
   }
-  const bare = await start('bare', scripts.bare, answers);
-  started.push(bare.mf);
-  urls.bare = bare.url;
+  const bareAnswers = Object.fromEntries(
+    Object.entries(answers).map(([name, { headers, ...answer }]) => [name, args['bare-headers'] ? { ...answer, headers } : answer]),
+  );
+  for (const [variant, given] of [['bare', bareAnswers], ['floor', answers]] as const) {
+    const { url, mf } = await start(variant, scripts[variant], given);
+    started.push(mf);
+    urls[variant] = url;
+  }
 
   const machine = describeMachine();
   console.log(`${rounds} rounds x ${routes.length} routes x ${VARIANTS.length} Workers, ${duration} s each, ${connections} connections\n`);
@@ -75,7 +80,7 @@ try {
       const order = VARIANTS.map((_, i) => VARIANTS[(i + round) % VARIANTS.length]!);
       for (const variant of order) {
         const result = await load(urls[variant], route);
-        ((samples[route.name] ??= { bare: [], plain: [], memory: [], d1: [] })[variant]).push(result);
+        ((samples[route.name] ??= { bare: [], floor: [], plain: [], memory: [], d1: [] })[variant]).push(result);
       }
     }
     console.log(`round ${round + 1}/${rounds} done`);
@@ -85,7 +90,7 @@ try {
   const cells: Cell[] = routes.flatMap((route) =>
     VARIANTS.map((variant) => {
       const results = samples[route.name]![variant];
-      const { bare, plain } = samples[route.name]!;
+      const { bare, floor, plain } = samples[route.name]!;
       const rps = median(results.map((r) => r.requests.average));
       return {
         route: route.name,
@@ -97,7 +102,12 @@ try {
         // Per round, against the bare Worker measured next to it, then the median: a load change
         // on the shared machine between rounds moves both figures of a round alike.
         ratio: median(results.map((r, i) => r.requests.average / bare[i]!.requests.average)),
-        ...(variant === 'memory' ? { vsPlain: median(results.map((r, i) => r.requests.average / plain[i]!.requests.average)) } : {}),
+        ...(variant === 'memory'
+          ? {
+              vsPlain: median(results.map((r, i) => r.requests.average / plain[i]!.requests.average)),
+              vsFloor: median(results.map((r, i) => r.requests.average / floor[i]!.requests.average)),
+            }
+          : {}),
         requests: results.reduce((n, r) => n + r.requests.total, 0),
       };
     }),

@@ -1,7 +1,8 @@
 /**
- * The four Workers of the benchmark, each bundled by wrangler as `npm run build` bundles the
+ * The five Workers of the benchmark, each bundled by wrangler as `npm run build` bundles the
  * Worker (minified, the same esbuild settings) and run in its own Miniflare (workerd):
  *  - bare:   scripts/bench/worker-bare.ts, the same JSON with no auth and no database;
+ *  - floor:  scripts/bench/worker-floor.ts, Hono answering the app's JSON and headers, nothing else;
  *  - plain:  scripts/bench/worker-plain.ts, the straightforward Hono + jose + zod Worker, in memory;
  *  - memory: scripts/bench/worker-memory.ts, the app on in-memory stores (the database taken out);
  *  - d1:     src/index.ts's Worker (scripts/bench/worker-d1.ts), on a local D1 database with the
@@ -14,12 +15,13 @@ import { basename, dirname, join, resolve } from 'node:path';
 import { convertV4MiniflareOptions, Miniflare } from 'miniflare';
 import { TEST_BINDINGS } from '../../test/bindings.js';
 
-export const VARIANTS = ['bare', 'plain', 'memory', 'd1'] as const;
+export const VARIANTS = ['bare', 'floor', 'plain', 'memory', 'd1'] as const;
 export type Variant = (typeof VARIANTS)[number];
 
 const root = resolve(import.meta.dirname, '../..');
 const ENTRIES: Record<Variant, string> = {
   bare: 'scripts/bench/worker-bare.ts',
+  floor: 'scripts/bench/worker-floor.ts',
   plain: 'scripts/bench/worker-plain.ts',
   memory: 'scripts/bench/worker-memory.ts',
   d1: 'scripts/bench/worker-d1.ts',
@@ -71,7 +73,7 @@ export async function start(variant: Variant, scriptPath: string, answers: unkno
       // Module names are relative to this; workerd refuses a '..' out of it (the build is in a temp dir).
       modulesRoot: dirname(scriptPath),
       compatibilityDate,
-      bindings: variant === 'bare' ? { BENCH_ANSWERS: JSON.stringify(answers) } : { ...TEST_BINDINGS },
+      bindings: variant === 'bare' || variant === 'floor' ? { BENCH_ANSWERS: JSON.stringify(answers) } : { ...TEST_BINDINGS },
       ...(variant === 'd1' ? { d1Databases: { DB: 'vps-sync-bench' } } : {}),
     }),
   );
