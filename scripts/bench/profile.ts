@@ -9,44 +9,19 @@ import { SourceMap, type SourceMapPayload } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import autocannon from 'autocannon';
-import { convertV4MiniflareOptions, Miniflare } from 'miniflare';
-import { TEST_BINDINGS } from '../../test/bindings.js';
-import { createBody, LIST_USER, routes } from './routes.js';
-import { build } from './workers.js';
+import { loadRequest, routes, seed } from './routes.js';
+import { build, start } from './workers.js';
 
 const [routeName = 'list', seconds = '5'] = process.argv.slice(2);
 const outdir = mkdtempSync(join(tmpdir(), 'vps-sync-profile-'));
 const scriptPath = build('memory', outdir);
 const inspectorPort = 9300 + Math.floor(Math.random() * 500);
-const mf = new Miniflare(
-  convertV4MiniflareOptions({
-    host: '127.0.0.1',
-    port: 0,
-    inspectorPort,
-    handleStructuredLogs: () => {},
-    logRequests: false,
-    name: 'bench',
-    modules: true,
-    scriptPath,
-    modulesRoot: outdir + '/memory',
-    compatibilityDate: '2026-11-02',
-    bindings: { ...TEST_BINDINGS },
-  }),
-);
+const { url, mf } = await start('memory', scriptPath, null, { inspectorPort });
 try {
-  const url = await mf.ready;
-  let id = 0;
-  for (let i = 0; i < 50; i++) {
-    const res = await fetch(new URL('/api/vps/sync', url), {
-      method: 'POST',
-      headers: { 'Content-Type': 'application/json', 'X-API-Key': TEST_BINDINGS.VPS_SYNC_API_KEY },
-      body: createBody(LIST_USER),
-    });
-    id = ((await res.json()) as { vps: { id: number } }).vps.id;
-  }
+  const id = await seed(url);
   const route = (await routes(id)).find((r) => r.name === routeName)!;
   const targets = (await (await fetch(`http://127.0.0.1:${inspectorPort}/json/list`)).json()) as { webSocketDebuggerUrl: string; title?: string }[];
-  const ws = new WebSocket(targets.find((t) => t.title?.includes('bench'))?.webSocketDebuggerUrl ?? targets[0]!.webSocketDebuggerUrl);
+  const ws = new WebSocket(targets.find((t) => t.title?.includes('memory'))?.webSocketDebuggerUrl ?? targets[0]!.webSocketDebuggerUrl);
   await new Promise((r) => ws.addEventListener('open', r, { once: true }));
   let seq = 0;
   const pending = new Map<number, (v: unknown) => void>();
@@ -64,7 +39,7 @@ try {
       url: new URL(route.path, url).href,
       connections: 4,
       duration: s,
-      requests: [{ method: route.method, headers: route.headers, ...(route.body ? { setupRequest: (req: autocannon.Request) => ({ ...req, body: route.body!() }) } : {}) }],
+      requests: [loadRequest(route)],
     });
   await drive(2); // warm-up
   await call('Profiler.enable');

@@ -3,6 +3,7 @@
  * can answer the same JSON. The listing user owns 50 VPS (a default page); creates go to another
  * user so the listing stays one page whatever the create rate.
  */
+import type autocannon from 'autocannon';
 import { SignJWT } from 'jose';
 import { TEST_BINDINGS } from '../../test/bindings.js';
 
@@ -63,4 +64,24 @@ export async function routes(vpsId: number): Promise<Route[]> {
       body: () => JSON.stringify({ action: 'update', vps: { id: vpsId, name: `bench-${n++}` } }),
     },
   ];
+}
+
+/** The listing user's 50 VPS, created through the Worker at `base`; returns the id of one of them. */
+export async function seed(base: URL): Promise<number> {
+  let id = 0;
+  for (let i = 0; i < 50; i++) {
+    const res = await fetch(new URL('/api/vps/sync', base), { method: 'POST', headers: sync, body: createBody(LIST_USER) });
+    if (res.status !== 201) throw new Error(`seeding: ${res.status} ${await res.text()}`);
+    id = ((await res.json()) as { vps: { id: number } }).vps.id;
+  }
+  return id;
+}
+
+/** The route as autocannon sends it: its headers plus X-Bench-Route, a fresh body per request when it has one. */
+export function loadRequest(route: Route): autocannon.Request {
+  return {
+    method: route.method,
+    headers: { ...route.headers, 'X-Bench-Route': route.name },
+    ...(route.body ? { setupRequest: (req: autocannon.Request) => ({ ...req, body: route.body!() }) } : {}),
+  };
 }

@@ -1,18 +1,18 @@
 /**
- * `npm run bench [-- --duration 3 --rounds 3 --connections 8 --routes list,get --bare-headers]`: the built
- * Worker in workerd (Miniflare), against a bare Worker answering the same JSON, Hono answering the
- * same JSON and headers (the floor) and the straightforward Hono + jose + zod Worker, on every benchmarked route; the database taken out
- * (in-memory stores) and on local D1. The variants
- * alternate within each round so a change in the machine's load hits them alike; each figure is
- * the median of its rounds, each ratio the median of the rounds' own ratios. Prints a table and writes docs/bench/<date>.{md,json}.
+ * `npm run bench [-- --duration 3 --rounds 3 --connections 8 --routes list,get --bare-headers]`:
+ * the built Worker in workerd (Miniflare), against a bare Worker answering the same JSON, Hono
+ * answering the same JSON and headers (the floor) and the straightforward Hono + jose + zod
+ * Worker, on every benchmarked route; the database taken out (in-memory stores) and on local D1.
+ * The variants alternate within each round so a change in the machine's load hits them alike;
+ * each figure is the median of its rounds, each ratio the median of the rounds' own ratios.
+ * Prints a table and writes docs/bench/<date>.{md,json}.
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import autocannon from 'autocannon';
-import { TEST_BINDINGS } from '../../test/bindings.js';
-import { LIST_USER, routes as benchRoutes, createBody, type Route } from './routes.js';
+import { loadRequest, routes as benchRoutes, seed, type Route } from './routes.js';
 import { describeMachine, writeReport, type Cell } from './report.js';
 import { build, start, VARIANTS, type Variant } from './workers.js';
 
@@ -128,34 +128,13 @@ function send(base: URL, route: Route): Promise<Response> {
   });
 }
 
-/** The listing user's 50 VPS; returns the id of one of them. */
-async function seed(base: URL): Promise<number> {
-  let id = 0;
-  for (let i = 0; i < 50; i++) {
-    const res = await fetch(new URL('/api/vps/sync', base), {
-      method: 'POST',
-      headers: { 'Content-Type': 'application/json', 'X-API-Key': TEST_BINDINGS.VPS_SYNC_API_KEY },
-      body: createBody(LIST_USER),
-    });
-    if (res.status !== 201) throw new Error(`seeding: ${res.status} ${await res.text()}`);
-    id = ((await res.json()) as { vps: { id: number } }).vps.id;
-  }
-  return id;
-}
-
 /** One autocannon run; every answer must have the route's status, or the run is refused. */
 async function load(base: URL, route: Route, seconds = duration): Promise<autocannon.Result> {
   const result = await autocannon({
     url: new URL(route.path, base).href,
     connections,
     duration: seconds,
-    requests: [
-      {
-        method: route.method,
-        headers: { ...route.headers, 'X-Bench-Route': route.name },
-        ...(route.body ? { setupRequest: (req: autocannon.Request) => ({ ...req, body: route.body!() }) } : {}),
-      },
-    ],
+    requests: [loadRequest(route)],
   });
   const statuses = Object.keys(result.statusCodeStats ?? {});
   if (result.errors || result.timeouts || statuses.some((s) => Number(s) !== route.status)) {

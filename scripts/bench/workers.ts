@@ -58,16 +58,24 @@ function migrationStatements(): string[] {
  * unlimited, and a benchmark measures the Worker, not the limit. Log lines are built and written
  * by the Worker as in production, then dropped here.
  */
-export async function start(variant: Variant, scriptPath: string, answers: unknown): Promise<{ url: URL; mf: Miniflare }> {
+export async function start(
+  variant: Variant,
+  scriptPath: string,
+  answers: unknown,
+  { inspectorPort }: { inspectorPort?: number } = {},
+): Promise<{ url: URL; mf: Miniflare }> {
   // Miniflare 5 takes its configuration in a new shape; its converter takes the documented one.
   const mf = new Miniflare(
     convertV4MiniflareOptions({
       host: '127.0.0.1',
       port: 0,
+      ...(inspectorPort === undefined ? {} : { inspectorPort }),
       handleStructuredLogs: () => {},
       // Miniflare's own request log (on by default) copies every answer, headers and all, to log
       // a line this run would drop: a cost of the dev server, not of a Worker, so it is off.
       logRequests: false,
+      // The inspector lists the Worker under this name (scripts/bench/profile.ts).
+      name: variant,
       modules: true,
       scriptPath,
       // Module names are relative to this; workerd refuses a '..' out of it (the build is in a temp dir).
