@@ -14,10 +14,13 @@ export interface Cell {
   p99: number;
   /** Median over the rounds of rps / the bare Worker's rps on the same route in the same round. */
   ratio: number;
+  /** The lowest and the highest of those rounds' ratios: how far one round can be from the median. */
+  ratioRange: [number, number];
   /** The in-memory app only: the same, against the straightforward Worker (also in memory). */
   vsPlain?: number;
   /** The in-memory app only: the same, against Hono answering the app's JSON and headers (the floor). */
   vsFloor?: number;
+  vsFloorRange?: [number, number];
   requests: number;
 }
 
@@ -55,12 +58,20 @@ const VARIANT_LABEL: Record<Variant, string> = {
   d1: 'app, local D1',
 };
 
+/** `0.81× (0.76–0.85)`: the median ratio and, with more than one round, the rounds' range. */
+const ratio = (median: number, [low, high]: [number, number]) =>
+  `${median.toFixed(2)}×${low === high ? '' : ` (${low.toFixed(2)}–${high.toFixed(2)})`}`;
+
 function markdownTable(cells: Cell[]): string {
   const rows = cells.map(
     (c) =>
-      `| ${c.label} | ${VARIANT_LABEL[c.variant]} | ${c.rps.toFixed(0)} | ${c.p50.toFixed(1)} | ${c.p99.toFixed(1)} | ${c.variant === 'bare' ? '1' : c.ratio.toFixed(2)}× | ${c.vsPlain === undefined ? '' : `${c.vsPlain.toFixed(2)}×`} | ${c.vsFloor === undefined ? '' : `${c.vsFloor.toFixed(2)}×`} |`,
+      `| ${c.label} | ${VARIANT_LABEL[c.variant]} | ${c.rps.toFixed(0)} | ${c.p50.toFixed(1)} | ${c.p99.toFixed(1)} | ${c.variant === 'bare' ? '1×' : ratio(c.ratio, c.ratioRange)} | ${c.vsPlain === undefined ? '' : `${c.vsPlain.toFixed(2)}×`} | ${c.vsFloor === undefined ? '' : ratio(c.vsFloor, c.vsFloorRange!)} |`,
   );
-  return ['| route | Worker | requests/s | p50 ms | p99 ms | vs bare | vs straightforward | vs Hono + headers |', '|---|---|---:|---:|---:|---:|---:|---:|', ...rows].join('\n');
+  return [
+    '| route | Worker | requests/s | p50 ms | p99 ms | vs bare (rounds\' range) | vs straightforward | vs Hono + headers (range) |',
+    '|---|---|---:|---:|---:|---:|---:|---:|',
+    ...rows,
+  ].join('\n');
 }
 
 export function writeReport(
@@ -79,7 +90,7 @@ export function writeReport(
   const markdown = [
     `# Benchmark ${stamp}`,
     '',
-    `\`npm run bench\`: ${settings.rounds} rounds, ${settings.duration} s per cell, ${settings.connections} connections (autocannon), variants alternated per round; each figure is the median of its rounds, each ratio the median of the rounds' ratios to the bare Worker (and, for the app in memory, to the straightforward Hono + jose + zod Worker in memory and to Hono answering the app's JSON and headers).${settings.bareHeaders ? " The bare Worker answered each route's headers as the app does (`--bare-headers`), not only its JSON." : ''}`,
+    `\`npm run bench\`: ${settings.rounds} rounds, ${settings.duration} s per cell, ${settings.connections} connections (autocannon), variants alternated per round; each figure is the median of its rounds, each ratio the median of the rounds' ratios to the bare Worker, with the lowest and highest round in brackets (and, for the app in memory, to the straightforward Hono + jose + zod Worker in memory and to Hono answering the app's JSON and headers).${settings.bareHeaders ? " The bare Worker answered each route's headers as the app does (`--bare-headers`), not only its JSON." : ''}`,
     '',
     `Machine: ${machine.cores} × ${machine.cpu}, ${machine.memoryGiB} GiB, ${machine.os}; Node ${machine.node}; ${machine.workerd}. Load average ${load(machine.loadBefore)} before, ${load(machine.loadAfter)} after (a shared machine: compare ratios, not absolute figures).`,
     '',

@@ -101,11 +101,11 @@ try {
         p99: median(results.map((r) => r.latency.p99)),
         // Per round, against the bare Worker measured next to it, then the median: a load change
         // on the shared machine between rounds moves both figures of a round alike.
-        ratio: median(results.map((r, i) => r.requests.average / bare[i]!.requests.average)),
+        ...spread('ratio', results.map((r, i) => r.requests.average / bare[i]!.requests.average)),
         ...(variant === 'memory'
           ? {
               vsPlain: median(results.map((r, i) => r.requests.average / plain[i]!.requests.average)),
-              vsFloor: median(results.map((r, i) => r.requests.average / floor[i]!.requests.average)),
+              ...spread('vsFloor', results.map((r, i) => r.requests.average / floor[i]!.requests.average)),
             }
           : {}),
         requests: results.reduce((n, r) => n + r.requests.total, 0),
@@ -141,6 +141,12 @@ async function load(base: URL, route: Route, seconds = duration): Promise<autoca
     throw new Error(`${route.name}: ${result.errors} errors, ${result.timeouts} timeouts, statuses ${statuses.join(',')} (expected ${route.status})`);
   }
   return result;
+}
+
+/** A ratio's median over the rounds and its range (`<name>Range`: the lowest and highest round). */
+function spread<K extends 'ratio' | 'vsFloor'>(name: K, values: number[]) {
+  return { [name]: median(values), [`${name}Range`]: [Math.min(...values), Math.max(...values)] } as Record<K, number> &
+    Record<`${K}Range`, [number, number]>;
 }
 
 function median(values: number[]): number {
