@@ -17,6 +17,8 @@ const refOf = (vps: { id?: number; external_id?: string }): VpsRef =>
 const refField = (ref: VpsRef) => ('id' in ref ? 'vps.id' : 'vps.external_id');
 const describeRef = (ref: VpsRef) => ('id' in ref ? `VPS ${ref.id}` : `VPS with external_id "${ref.external_id}"`);
 
+const isNewer = (sent: number | undefined, stored: number) => sent !== undefined && sent > stored;
+
 const notFound = (ref: VpsRef) =>
   new ApiError('not_found', `${describeRef(ref)} not found`, { errors: [{ field: refField(ref), message: 'no such VPS' }] });
 
@@ -91,10 +93,23 @@ export const syncRoutes = new Hono<AppEnv>()
       switch (command.action) {
         case 'create': {
           const result = await store.create(command.vps);
+          if (result.outcome === 'replayed' && isNewer(command.vps.version, result.vps.version)) {
+            // The same create stamped with a newer version says the VPS was this at that version:
+            // it is applied as an update of that version (as a reconcile applies it), so no event
+            // older than it can win afterwards. Guarded like any update: a newer write in between wins.
+            const { user_id: _owner, external_id, version, ...described } = command.vps;
+            const updated = await store.update({ external_id: external_id! }, described, version);
+            if (updated.outcome === 'not_found') throw new Error('a replayed create found no VPS to update');
+            return synced(c, 'create', updated.outcome, updated.vps);
+          }
           if (result.outcome !== 'conflict') return synced(c, 'create', result.outcome, result.vps);
+          const owner = `external_id "${command.vps.external_id}" already belongs to VPS ${result.vps.id}`;
           throw new ApiError(
             'external_id_conflict',
-            `external_id "${command.vps.external_id}" already belongs to VPS ${result.vps.id} with different data; send an update to change it`,
+            // A deleted VPS cannot be updated: its tombstone keeps the external_id, which is never reused.
+            result.deleted
+              ? `${owner}, which was deleted, with different data; a deleted VPS stays deleted: create the new VPS with a new external_id`
+              : `${owner} with different data; send an update to change it`,
             { errors: [{ field: 'vps.external_id', message: 'already used with a different payload' }] },
           );
         }

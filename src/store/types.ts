@@ -40,7 +40,8 @@ export interface Vps {
  */
 export type CreateResult =
   | { outcome: Extract<SyncOutcome, 'created' | 'replayed' | 'already_deleted'>; vps: Vps }
-  | { outcome: 'conflict'; vps: Vps };
+  /** `deleted`: the VPS holding the external_id is deleted (its tombstone keeps the id taken). */
+  | { outcome: 'conflict'; vps: Vps; deleted: boolean };
 
 export type UpdateResult = { outcome: Extract<SyncOutcome, 'updated' | 'stale' | 'already_deleted'>; vps: Vps } | { outcome: 'not_found' };
 

@@ -94,8 +94,16 @@ describe('store.create', () => {
     expect(await store.create(input)).toEqual({ outcome: 'replayed', vps: first });
     expect(roundTrips()).toBe(2);
     const other = { ...input, name: 'other' };
-    expect(await store.create(other)).toEqual({ outcome: 'conflict', vps: first });
+    expect(await store.create(other)).toEqual({ outcome: 'conflict', vps: first, deleted: false });
     expect((await store.listForUser(user, { limit: 10 })).items).toEqual([first]);
+  });
+
+  it('says whether the VPS a conflicting create found is deleted', async () => {
+    const input = spec(freshUser(), { external_id: freshExternalId() });
+    const first = await created(input);
+    expect((await store.delete({ id: first.id })).outcome).toBe('deleted');
+    expect(await store.create({ ...input, name: 'other' })).toMatchObject({ outcome: 'conflict', vps: { id: first.id }, deleted: true });
+    expect(await store.create(input)).toMatchObject({ outcome: 'already_deleted', vps: { id: first.id } });
   });
 
   it('treats external ids case-sensitively, on MySQL as on SQLite', async () => {

@@ -136,6 +136,36 @@ describe('version: late events never win', () => {
     expect(await listed(user)).toHaveLength(1);
   });
 
+  it('applies the same create sent again with a newer version as an update of that version, so an older update cannot win after it', async () => {
+    const user = freshUser();
+    const create = { action: 'create', vps: validVps(user, { external_id: freshExternalId(), version: 100 }) };
+    const created = await (await sync(create)).json<SyncBody>();
+
+    // The same version again is a plain replay: nothing changes.
+    const retried = await sync(create);
+    expect(await retried.json()).toMatchObject({ applied: false, outcome: 'replayed', vps: { version: 100 } });
+
+    const newer = await sync({ ...create, vps: { ...create.vps, version: 200 } });
+    expect(newer.status).toBe(200);
+    const newerBody = await newer.json<SyncBody & { outcome: string }>();
+    expect(newerBody).toMatchObject({ message: 'VPS synced successfully', applied: true, outcome: 'updated', vps: { id: created.vps.id, version: 200 } });
+
+    const late = await sync({ action: 'update', vps: { external_id: create.vps.external_id, status: 'running', version: 150 } });
+    expect(await late.json()).toMatchObject({ applied: false, outcome: 'stale', vps: { status: 'creating', version: 200 } });
+    // An older create again changes nothing either.
+    expect(await (await sync(create)).json()).toMatchObject({ applied: false, outcome: 'replayed', vps: { version: 200 } });
+    expect(await listed(user)).toEqual([newerBody.vps]);
+  });
+
+  it('brings an updated VPS back to the create it was made from when that create comes with a newer version', async () => {
+    const user = freshUser();
+    const create = { action: 'create', vps: validVps(user, { external_id: freshExternalId(), version: 1 }) };
+    await sync(create);
+    await sync({ action: 'update', vps: { external_id: create.vps.external_id, status: 'running', cpu: 8, version: 2 } });
+    const again = await sync({ ...create, vps: { ...create.vps, version: 3 } });
+    expect(await again.json()).toMatchObject({ applied: true, outcome: 'updated', vps: { status: 'creating', cpu: 2, version: 3 } });
+  });
+
   it('lets writes without a version win as last writer', async () => {
     const created = await (await sync({ action: 'create', vps: validVps(freshUser(), { version: 5 }) })).json<SyncBody>();
     const res = await sync({ action: 'update', vps: { id: created.vps.id, status: 'stopped' } });
@@ -152,6 +182,21 @@ describe('version: late events never win', () => {
 });
 
 describe('tombstones: deletes stay deleted', () => {
+  it('answers a create with other data for a deleted VPS\'s external_id 409, without advising an update', async () => {
+    const user = freshUser();
+    const externalId = freshExternalId();
+    const created = await (await sync({ action: 'create', vps: validVps(user, { external_id: externalId }) })).json<SyncBody>();
+    await sync({ action: 'delete', vps: { id: created.vps.id } });
+    const res = await sync({ action: 'create', vps: validVps(user, { external_id: externalId, cpu: 16 }) });
+    expect(res.status).toBe(409);
+    expect(await errorBody(res)).toMatchObject({
+      code: 'external_id_conflict',
+      message: `external_id "${externalId}" already belongs to VPS ${created.vps.id}, which was deleted, with different data; a deleted VPS stays deleted: create the new VPS with a new external_id`,
+      errors: [{ field: 'vps.external_id', message: 'already used with a different payload' }],
+    });
+    expect(await listed(user)).toEqual([]);
+  });
+
   it('keeps a deleted VPS deleted against late updates and replayed creates', async () => {
     const user = freshUser();
     const create = { action: 'create', vps: validVps(user, { external_id: freshExternalId() }) };

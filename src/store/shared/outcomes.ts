@@ -15,9 +15,9 @@ export function toVps({ deleted_at: _deleted, create_hash: _hash, ...row }: VpsR
   return { ...row, created_at: row.created_at.toISOString(), updated_at: row.updated_at.toISOString() };
 }
 
-/** A create whose external_id already exists: the same payload is a replay, another one a conflict. */
+/** A create whose external_id already exists: the same payload is a replay, another one a conflict (with a VPS live or deleted). */
 export function existingCreateOutcome(row: StoredVps, fingerprint: string): CreateResult {
-  if (row.create_hash !== fingerprint) return { outcome: 'conflict', vps: toVps(row) };
+  if (row.create_hash !== fingerprint) return { outcome: 'conflict', vps: toVps(row), deleted: row.deleted_at !== null };
   return { outcome: row.deleted_at ? 'already_deleted' : 'replayed', vps: toVps(row) };
 }
 
