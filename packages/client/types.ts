@@ -89,9 +89,11 @@ export interface DeleteResult {
   vps: Vps | null;
 }
 
-export type ReconcileItem = Spec &
+export type ReconcileItem = Omit<Spec, 'status'> &
   Ram & {
     externalId: string;
+    /** Left out: a VPS the panel has keeps its status, a new one starts as `creating`. */
+    status?: VpsStatus;
     version?: number;
   };
 

@@ -217,7 +217,7 @@ export function buildOpenApiDocument(): JsonSchema {
           responses: {
             '200': json(
               { oneOf: [ref('SyncResult'), ref('ReconcileResult')] },
-              'Update, delete or reconcile (or one reconcile page) done (applied: true); or an event that changed nothing (applied: false; outcome replayed, stale or already_deleted).',
+              'Update, delete or reconcile (or one reconcile page) done, or a create the panel has already sent again with a newer version and applied as an update of it (applied: true); or an event that changed nothing (applied: false; outcome replayed, stale or already_deleted).',
             ),
             '201': json(ref('SyncResult'), 'VPS created.'),
             '400': error('Validation failed (errors names every field), malformed JSON, empty or non-object body, unknown action, bad Idempotency-Key.'),

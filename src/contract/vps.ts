@@ -108,11 +108,15 @@ export const vpsUpdate = z
 
 export const vpsDelete = z.strictObject(refShape).check(oneRef, oneRefMeta);
 
-/** One VPS of the main site's full set for a user; the owner is the request's `user_id`. */
+/**
+ * One VPS of the main site's full set for a user; the owner is the request's `user_id`. Without
+ * `status` a VPS the panel has keeps its own and a new one starts as `creating`: a sender that
+ * leaves the field out never turns running VPS back to `creating`.
+ */
 export const reconcileItem = z.strictObject({
   external_id: externalId,
   ...specShape,
-  status: z._default(vpsStatus, 'creating'),
+  status: z.optional(vpsStatus),
   version: z.optional(version),
 });
 

@@ -132,6 +132,27 @@ describe('sync reconcile', () => {
     expect((await again.json<{ counts: { unchanged: number } }>()).counts.unchanged).toBe(1);
   });
 
+  it('keeps the stored status of an item sent without one, and starts a new one as creating', async () => {
+    const user = freshUser();
+    const p = freshPrefix();
+    expect((await sync({ action: 'create', vps: validVps(user, { external_id: `${p}-a`, status: 'running' }) })).status).toBe(201);
+    const { status: _status, ...withoutStatus } = item(`${p}-a`);
+    const { status: _new, ...newWithoutStatus } = item(`${p}-b`);
+
+    for (const dry_run of [true, false]) {
+      const res = await reconcile(user, [withoutStatus, newWithoutStatus], dry_run);
+      expect(await res.json()).toMatchObject({ counts: { created: 1, updated: 0, unchanged: 1, deleted: 0, skipped: 0 } });
+    }
+    expect((await panelSet(user)).map(({ external_id, status }) => [external_id, status])).toEqual([
+      [`${p}-a`, 'running'],
+      [`${p}-b`, 'creating'],
+    ]);
+    // Another field changed without a status: updated, the status still kept.
+    const res = await reconcile(user, [{ ...withoutStatus, cpu: 8 }, newWithoutStatus]);
+    expect(await res.json()).toMatchObject({ counts: { updated: 1, unchanged: 1 } });
+    expect((await panelSet(user))[0]).toMatchObject({ status: 'running', cpu: 8 });
+  });
+
   it('empties the panel for an empty main-site set', async () => {
     const user = freshUser();
     const p = freshPrefix();

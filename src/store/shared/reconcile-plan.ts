@@ -35,8 +35,10 @@ export function planReconcile(userId: number, items: ReconcileItem[], rows: Stor
     skipped.push({ external_id, reason });
   };
 
-  for (const item of items) {
-    const row = byExternalId.get(item.external_id);
+  for (const listed of items) {
+    const row = byExternalId.get(listed.external_id);
+    // An item without a status keeps the stored one (a new VPS starts as creating).
+    const item = { ...listed, status: listed.status ?? row?.status ?? 'creating' };
     if (!row) {
       plan.creates.push(reconcileCreate(userId, item));
       counts.created++;
