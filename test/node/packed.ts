@@ -8,7 +8,7 @@
 import { execFile } from 'node:child_process';
 import { cp, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { basename, join, resolve } from 'node:path';
 import { promisify } from 'node:util';
 import { distFingerprint, readShipped } from '../../scripts/package-content.js';
 
@@ -43,28 +43,35 @@ const readJson = async <T>(path: string) => JSON.parse(await readFile(path, 'utf
 /** The file name npm gives a package's tarball: `@scope/name` 1.2.3 -> scope-name-1.2.3.tgz. */
 export const tarballName = ({ name, version }: Manifest) => `${name.replace(/^@/, '').replace('/', '-')}-${version}.tgz`;
 
+/** `npm pack` of `dir` into `out`: the tarball's path and what npm reports of it. */
+async function pack(dir: string, out: string): Promise<{ path: string; files: { path: string }[] }> {
+  const { stdout } = await run('npm', ['pack', '--json', '--ignore-scripts', '--pack-destination', out], { cwd: dir });
+  const [report] = JSON.parse(stdout) as [{ filename: string; files: { path: string }[] }];
+  return { path: join(out, report.filename), files: report.files };
+}
+
 /**
- * Packs packages/<dir> and installs the tarball, with `alongside` (e.g. the consumer's own
- * @types/node), into a fresh project. zod comes from npm's cache or the registry.
+ * Packs packages/<dir> and installs the tarball, with `alongside` (packages of this repository's
+ * node_modules the consumer also installs, e.g. its own @types/node), into a fresh project.
+ * The package's dependencies (zod) and `alongside` are packed from this repository's
+ * node_modules, the versions its lockfile holds, and npm installs offline: no registry needed.
  */
 export async function packAndInstall(dir: 'client' | 'panel', alongside: string[] = []): Promise<Packed> {
   const out = await mkdtemp(join(tmpdir(), `vps-sync-pack-${dir}-`));
   const remove = () => rm(out, { recursive: true, force: true });
   try {
     const manifest = await readJson<Manifest>(resolve(root, 'packages', dir, 'package.json'));
-    const { stdout } = await run('npm', ['pack', '--json', '--ignore-scripts', '--pack-destination', out], {
-      cwd: resolve(root, 'packages', dir),
-    });
-    const [report] = JSON.parse(stdout) as [{ filename: string; files: { path: string }[] }];
+    const packed = await pack(resolve(root, 'packages', dir), out);
+    const local = await Promise.all([...Object.keys(manifest.dependencies ?? {}), ...alongside].map((name) => pack(resolve(root, 'node_modules', name), out)));
     const app = join(out, 'app');
     await cp(resolve(import.meta.dirname, dir, 'consumer'), app, { recursive: true });
     await writeFile(join(app, 'package.json'), JSON.stringify({ name: 'consumer', private: true, type: 'module' }));
-    const install = ['install', join(out, report.filename), ...alongside, '--prefer-offline', '--no-audit', '--no-fund', '--ignore-scripts'];
+    const install = ['install', packed.path, ...local.map((t) => t.path), '--offline', '--no-audit', '--no-fund', '--ignore-scripts'];
     await run('npm', install, { cwd: app });
     return {
       manifest,
-      filename: report.filename,
-      files: report.files.map((f) => f.path).sort(),
+      filename: basename(packed.path),
+      files: packed.files.map((f) => f.path).sort(),
       app,
       installed: join(app, 'node_modules', manifest.name),
       remove,
