@@ -1,7 +1,8 @@
 /**
  * Text the page did not write (names and OS from the API) cannot disturb the page around it:
  * bidi controls and right-to-left letters stay inside their own isolate, so a name cannot fake
- * how its "#id" label reads.
+ * how its "#id" label reads; a 100-character name or OS wraps instead of pushing the other
+ * columns off-screen, at a desktop width and at a phone's.
  * Screenshots (taken before the assertions, so a failure leaves one to look at): test/browser/screenshots/.
  */
 import { mkdirSync } from 'node:fs';
@@ -36,6 +37,11 @@ const BIDI_USER = 11;
 const BIDI_NAMES = ['ab\u202ecd\u200b', 'خادم', 'v\u2067ש'];
 const BIDI_OS = 'Debian\u202e 12';
 
+/** The longest name and OS the API takes, each one unbroken word, between ordinary rows. */
+const LONG_USER = 12;
+const LONG_NAME = 'a'.repeat(100);
+const LONG_OS = 'o'.repeat(100);
+
 const browserInstalled = chromiumInstalled();
 
 describe.skipIf(!browserInstalled)('untrusted text on the "My servers" page', () => {
@@ -54,6 +60,7 @@ describe.skipIf(!browserInstalled)('untrusted text on the "My servers" page', ()
       ...BIDI_NAMES.map((name) => vps(BIDI_USER, name, BIDI_OS)),
       vps(BIDI_USER, 'db-01'),
     ]);
+    await createVps(worker.url, [vps(LONG_USER, 'web-01'), vps(LONG_USER, LONG_NAME, LONG_OS), vps(LONG_USER, 'db-01')]);
     browser = await launchChromium();
   }, 180_000);
 
@@ -95,6 +102,47 @@ describe.skipIf(!browserInstalled)('untrusted text on the "My servers" page', ()
     ]);
   });
 
+  it('wraps a 100-character name and OS, and keeps every column in view at 1200 px', async () => {
+    const page = await open(LONG_USER, 1200);
+    await shot(page, 'long-name-1200');
+    const layout = await tableLayout(page);
+
+    expect(layout.names).toEqual(['db-01', LONG_NAME, 'web-01']);
+    // Not one word of it cut: the long row's text is all there, on several lines.
+    expect(layout.long).toMatchObject({ os: LONG_OS });
+    expect(layout.long.nameLines).toBeGreaterThan(1);
+    expect(layout.long.osLines).toBeGreaterThan(1);
+    // No sideways scrolling: the table fits its box and the window, every cell of every row inside them.
+    expect(layout.scrollWidth).toBeLessThanOrEqual(layout.clientWidth);
+    expect(layout.pageScrollWidth).toBeLessThanOrEqual(1200);
+    expect(layout.boxRight).toBeLessThanOrEqual(1200);
+    for (const cell of layout.cells) {
+      expect(cell.right, `${cell.field} of row ${cell.row} ends inside the table's box`).toBeLessThanOrEqual(layout.boxRight + 0.5);
+    }
+  });
+
+  it('keeps name and status in view at 400 px, a phone; the other columns a sideways scroll of the table away', async () => {
+    const page = await open(LONG_USER, 400);
+    await shot(page, 'long-name-400');
+    const layout = await tableLayout(page);
+
+    expect(layout.long.nameLines).toBeGreaterThan(1);
+    // The page itself does not scroll sideways; the table scrolls inside its box.
+    expect(layout.pageScrollWidth).toBeLessThanOrEqual(400);
+    expect(layout.boxRight).toBeLessThanOrEqual(400);
+    for (const cell of layout.cells.filter((c) => c.field === 'name' || c.field === 'status')) {
+      expect(cell.right, `${cell.field} of row ${cell.row} ends inside the table's box`).toBeLessThanOrEqual(layout.boxRight + 0.5);
+    }
+    // Scrolled to its end, the table shows the last column, of the long row too.
+    await page.locator('.table-wrap').evaluate((box) => box.scrollTo({ left: box.scrollWidth, behavior: 'instant' }));
+    const scrolled = await tableLayout(page);
+    for (const cell of scrolled.cells.filter((c) => c.field === 'hypervisor')) {
+      expect(cell.left, `hypervisor of row ${cell.row} starts inside the table's box`).toBeGreaterThanOrEqual(scrolled.boxLeft - 0.5);
+      expect(cell.right, `hypervisor of row ${cell.row} ends inside the table's box`).toBeLessThanOrEqual(scrolled.boxRight + 0.5);
+    }
+    await shot(page, 'long-name-400-scrolled');
+  });
+
   async function open(user: number, width: number): Promise<Page> {
     const page = await browser.context.newPage();
     await page.setViewportSize({ width, height: 800 });
@@ -127,6 +175,36 @@ function idLabels(page: Page) {
       };
     }),
   );
+}
+
+/** The table's scroll box, the page's width, where every cell lies, and on how many lines the long row's name and OS run. */
+function tableLayout(page: Page) {
+  return page.locator('.table-wrap').evaluate((box) => {
+    const rows = Array.from(box.querySelectorAll('tbody tr'));
+    const longRow = rows.find((tr) => tr.querySelector('.vps-name')!.textContent!.length === 100)!;
+    const os = longRow.querySelector('[data-field="os"] bdi')!;
+    const { left: boxLeft, right: boxRight } = box.getBoundingClientRect();
+    return {
+      names: rows.map((tr) => tr.querySelector('.vps-name')!.textContent),
+      long: {
+        os: os.textContent,
+        // An inline element has one client rect per line it runs on.
+        nameLines: longRow.querySelector('.vps-name')!.getClientRects().length,
+        osLines: os.getClientRects().length,
+      },
+      scrollWidth: box.scrollWidth,
+      clientWidth: box.clientWidth,
+      pageScrollWidth: document.scrollingElement!.scrollWidth,
+      boxLeft,
+      boxRight,
+      cells: rows.flatMap((tr, row) =>
+        Array.from(tr.querySelectorAll('td')).map((td) => {
+          const { left, right } = td.getBoundingClientRect();
+          return { row, field: td.getAttribute('data-field'), left, right };
+        }),
+      ),
+    };
+  });
 }
 
 async function shot(page: Page, name: string): Promise<void> {
