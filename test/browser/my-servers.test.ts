@@ -1,7 +1,8 @@
 /**
  * The panel's "My servers" page (examples/panel) in a real Chromium, against a real local Worker:
- * VPS created through sync appear with the right fields, filter and paginate; a disallowed origin
- * is refused by CORS; an expired token asks to sign in again; a 503 is retried.
+ * VPS created through sync appear with the right fields, filter and paginate; a load logs no error
+ * (no /favicon.ico 404); a disallowed origin is refused by CORS; an expired token asks to sign in
+ * again; a 503 is retried.
  * Screenshots: test/browser/screenshots/ (see its README).
  */
 import { mkdirSync } from 'node:fs';
@@ -98,6 +99,33 @@ describe.skipIf(!browserInstalled)('"My servers" page in Chromium', () => {
     expect(await page.locator('.count').textContent()).toBe('6 servers');
     expect(await page.locator('.more button').count()).toBe(0);
     await shot(page, 'my-servers');
+  });
+
+  it('loads without a console error or a failed request, its favicon included', async () => {
+    const page = await browser.context.newPage();
+    const problems: string[] = [];
+    page.on('console', (message) => {
+      if (message.type() === 'error' || message.type() === 'warning') problems.push(`console ${message.type()}: ${message.text()}`);
+    });
+    page.on('pageerror', (error) => problems.push(`page error: ${error.message}`));
+    page.on('requestfailed', (request) => problems.push(`failed: ${request.url()} ${request.failure()?.errorText}`));
+    page.on('response', (response) => {
+      if (response.status() >= 400) problems.push(`${response.status()}: ${response.url()}`);
+    });
+    await page.goto(`${allowed.origin}/?user=${USER}`);
+    await page.locator('tbody tr').first().waitFor();
+    // The browser asks for /favicon.ico after the load event when the page names no icon.
+    await page.waitForLoadState('networkidle');
+
+    expect(problems).toEqual([]);
+    // The page names its icon, one the browser can draw.
+    const icon = await page.locator('link[rel="icon"]').evaluate(async (link: HTMLLinkElement) => {
+      const image = new Image();
+      image.src = link.href;
+      await image.decode();
+      return { scheme: new URL(link.href).protocol, width: image.naturalWidth, height: image.naturalHeight };
+    });
+    expect(icon).toEqual({ scheme: 'data:', width: 32, height: 32 });
   });
 
   it('filters by status through the API: only matching rows, kept in the URL', async (ctx) => {

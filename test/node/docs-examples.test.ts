@@ -9,10 +9,11 @@ import { startLocalWorker, type LocalWorker } from './local-worker.js';
 /**
  * Every shell example of the documentation runs here, against a local Worker with the development
  * secrets of .dev.vars.example (the ones the docs' curl commands use) and, for each document, a
- * fresh database, as a reader who starts the service to follow that document has (the examples
- * count on it: `status 1`, `delete 1`), in the order a reader would type them. Each block must
- * succeed, and where the docs show the answer, the answers must agree on success or error, so no
- * example can rot unnoticed. One Worker serves all documents; its database is reset in between.
+ * database of its own, in the order a reader would type them. Each block must succeed, and where
+ * the docs show the answer, the answers must agree on success or error, so no example can rot
+ * unnoticed. One Worker serves all documents; its database is reset in between, then holds one
+ * VPS of another user, as a server someone has used does: the document's examples must leave it
+ * as it was, so one that counts on ids starting at 1 (`status 1`, `delete 1`) fails here.
  */
 const root = resolve(import.meta.dirname, '../..');
 const DOCUMENTS = ['README.md', 'examples/README.md', ...readdirSync(join(root, 'docs')).map((f) => `docs/${f}`)].filter(
@@ -58,6 +59,34 @@ beforeAll(async () => {
 }, 120_000);
 afterAll(() => worker?.stop());
 
+/**
+ * Another user's VPS, in every document's database before its examples run: ids do not start at 1,
+ * as on any server that has been used, and no example may change it.
+ */
+const SOMEONE_ELSE = {
+  user_id: 4_294_967_295,
+  external_id: 'docs-examples-someone-else',
+  name: 'someone-else',
+  status: 'stopped',
+  cpu: 1,
+  ram: 1024,
+  disk: 10,
+  os: 'Debian 12',
+  hypervisor: 'kvm',
+};
+
+/** POST /api/vps/sync or GET /api/vps/sync/vps as the main site; the answer's `vps`. */
+async function mainSite(method: 'GET' | 'POST', path: string, body?: object): Promise<Record<string, unknown>> {
+  const response = await fetch(`${worker.url}${path}`, {
+    method,
+    headers: { 'Content-Type': 'application/json', 'X-API-Key': dev.VPS_SYNC_API_KEY! },
+    ...(body ? { body: JSON.stringify(body) } : {}),
+  });
+  const answer = (await response.json()) as { vps: Record<string, unknown> };
+  if (!response.ok) throw new Error(`${method} ${path} answered ${response.status}: ${JSON.stringify(answer)}`);
+  return answer.vps;
+}
+
 describe.each(DOCUMENTS)('the shell examples of %s', (document) => {
   const examples = examplesOf(readFileSync(join(root, document), 'utf8'));
 
@@ -65,6 +94,7 @@ describe.each(DOCUMENTS)('the shell examples of %s', (document) => {
     `run against a local Worker (${examples.length} blocks)`,
     async () => {
       await worker.resetDatabase();
+      const someoneElse = await mainSite('POST', '/api/vps/sync', { action: 'create', vps: SOMEONE_ELSE });
       for (const example of examples) {
         const script = example.script.replaceAll('http://localhost:5050', worker.url);
         const { stdout } = await promisify(execFile)('bash', ['-e', '-o', 'pipefail', '-c', script], {
@@ -79,6 +109,8 @@ describe.each(DOCUMENTS)('the shell examples of %s', (document) => {
           expect(statuses(stdout), `${document}:${example.line}: answers differ from the docs`).toEqual(statuses(example.shownAnswer));
         }
       }
+      const after = await mainSite('GET', `/api/vps/sync/vps?external_id=${SOMEONE_ELSE.external_id}`);
+      expect(after, `${document}'s examples changed another user's VPS`).toEqual({ ...someoneElse, deleted: false, deleted_at: null });
     },
     180_000,
   );

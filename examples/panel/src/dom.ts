@@ -20,3 +20,10 @@ export function h<K extends keyof HTMLElementTagNameMap>(
   }
   return element;
 }
+
+/**
+ * Text from the API (a VPS name, its OS, an error message) in a <bdi>: a bidi isolate, so its
+ * directional controls (U+202E ...) and right-to-left letters cannot reorder the text displayed
+ * beside it, such as the "#id" after a name; its own direction comes from its first strong letter.
+ */
+export const isolated = (text: string, className?: string): HTMLElement => h('bdi', className ? { class: className } : {}, text);

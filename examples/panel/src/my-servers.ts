@@ -3,7 +3,7 @@
  * more" over next_cursor, and one clear state for every way the list can fail.
  */
 import { PanelApiError, VPS_STATUSES, type PanelApi, type Vps } from './api.js';
-import { h } from './dom.js';
+import { h, isolated } from './dom.js';
 import { formatStatus } from './format.js';
 import { MAX_AUTOMATIC_RETRIES, retryDelayMs } from './retry.js';
 import type { Session } from './session.js';
@@ -182,7 +182,7 @@ export function mountMyServers(root: HTMLElement, { api, session, workerUrl, pag
 
   function errorBox(error: PanelApiError, what: 'first' | 'more'): HTMLElement {
     const retryButton = (label: string) => h('button', { type: 'button', class: 'button', onclick: () => void load(what) }, label);
-    const reference = error.details.requestId ? h('p', { class: 'reference' }, `Reference: ${error.details.requestId}`) : null;
+    const reference = error.details.requestId ? h('p', { class: 'reference' }, 'Reference: ', isolated(error.details.requestId)) : null;
     switch (error.kind) {
       case 'unauthorized':
         return stateBox(
@@ -190,7 +190,7 @@ export function mountMyServers(root: HTMLElement, { api, session, workerUrl, pag
           'Your session has ended',
           'Sign in again to see your servers.',
           h('button', { type: 'button', class: 'button button-primary', onclick: () => session.signIn() }, 'Sign in again'),
-          h('p', { class: 'reference' }, error.message),
+          h('p', { class: 'reference' }, isolated(error.message)),
         );
       case 'unavailable':
         return stateBox(
@@ -212,7 +212,7 @@ export function mountMyServers(root: HTMLElement, { api, session, workerUrl, pag
         return stateBox(
           error.kind,
           error.kind === 'rejected' ? 'The server list could not be loaded' : 'Something went wrong on our side',
-          error.message,
+          isolated(error.message),
           retryButton('Try again'),
           reference,
         );

@@ -1,6 +1,6 @@
 /** The screen's building blocks: the servers table and the state messages. */
 import type { Vps } from './api.js';
-import { h } from './dom.js';
+import { h, isolated } from './dom.js';
 import { formatCpu, formatDisk, formatHypervisor, formatRam, formatStatus } from './format.js';
 
 /** A centred message for a state of the list; `name` becomes data-state (loading, empty, signed-out, ...). */
@@ -14,7 +14,7 @@ export function stateBox(name: string, title: string, text: Node | string | null
   );
 }
 
-/** The servers as people read them; each cell names its field in data-field. */
+/** The servers as people read them; each cell names its field in data-field, text from the API is isolated(). */
 export function serversTable(rows: Vps[]): HTMLElement {
   const cell = (field: string, ...children: (Node | string)[]) => h('td', { 'data-field': field, class: `col-${field}` }, ...children);
   return h(
@@ -35,13 +35,14 @@ export function serversTable(rows: Vps[]): HTMLElement {
           h(
             'tr',
             { 'data-vps-id': vps.id, 'data-status': vps.status },
-            cell('name', h('span', { class: 'vps-name' }, vps.name), h('span', { class: 'vps-id' }, `#${vps.id}`)),
-            cell('status', h('span', { class: `badge badge-${vps.status}` }, formatStatus(vps.status))),
+            cell('name', isolated(vps.name, 'vps-name'), h('span', { class: 'vps-id' }, `#${vps.id}`)),
+            // Status and hypervisor pass through unformatted when this page does not know them.
+            cell('status', h('span', { class: `badge badge-${vps.status}` }, isolated(formatStatus(vps.status)))),
             cell('cpu', formatCpu(vps.cpu)),
             cell('ram', formatRam(vps.ram)),
             cell('disk', formatDisk(vps.disk)),
-            cell('os', vps.os),
-            cell('hypervisor', formatHypervisor(vps.hypervisor)),
+            cell('os', isolated(vps.os)),
+            cell('hypervisor', isolated(formatHypervisor(vps.hypervisor))),
           ),
         ),
       ),
