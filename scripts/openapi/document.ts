@@ -170,7 +170,7 @@ export function buildOpenApiDocument(): JsonSchema {
           operationId: 'health',
           summary: 'Liveness, without credentials',
           security: [],
-          responses: { '200': json(ref('Health'), 'The Worker is up.') },
+          responses: { '200': json(ref('Health'), 'The Worker is up.'), '405': error('Method not allowed (Allow: GET).') },
         },
       },
       '/health/ready': {
@@ -180,6 +180,7 @@ export function buildOpenApiDocument(): JsonSchema {
           security: [],
           responses: {
             '200': json(ref('Ready'), 'Ready to serve.'),
+            '405': error('Method not allowed (Allow: GET).'),
             '503': error('not_ready: `errors` names each failing part (sync, signing, rate_limits, bearer, database, cors) and why, never a secret or a host.'),
           },
         },
@@ -189,7 +190,10 @@ export function buildOpenApiDocument(): JsonSchema {
           operationId: 'openapi',
           summary: 'This document',
           security: [],
-          responses: { '200': json({ type: 'object' }, 'The OpenAPI 3.1 document.') },
+          responses: {
+            '200': json({ type: 'object' }, 'The OpenAPI 3.1 document.'),
+            '405': error('Method not allowed (Allow: GET); OPTIONS is the CORS preflight (any origin).'),
+          },
         },
       },
       '/api/vps/sync': {

@@ -1,7 +1,7 @@
 import { Hono } from 'hono/tiny';
 import type { Config, Section } from '../config.js';
 import type { AppEnv } from '../env.js';
-import { ApiError, StoreUnavailableError, type FieldError } from '../errors.js';
+import { ApiError, methodNotAllowed, StoreUnavailableError, type FieldError } from '../errors.js';
 import { errorChain, log } from '../log.js';
 import { storesFor } from '../store/select.js';
 
@@ -32,23 +32,25 @@ async function databaseProblem(config: Config): Promise<string | undefined> {
 /**
  * GET /health/ready: every setting parses and the database answers one trivial query in time.
  * 200 with each check, or 503 `not_ready` naming each failing part (never a secret or a host).
- * /health stays liveness.
+ * /health stays liveness. Any other method is 405.
  */
-export const readyRoutes = new Hono<AppEnv>().get('/', async (c) => {
-  const config = c.get('config');
-  const settings: [string, Section<unknown>][] = [
-    ['sync', config.sync],
-    ['signing', config.signing],
-    ['rate_limits', config.rateLimits],
-    ['bearer', config.bearer],
-    ['database', config.database],
-    ['cors', config.corsOrigins],
-  ];
-  const problems: FieldError[] = settings.flatMap(([field, s]) => (s.ok ? [] : [{ field, message: s.problem }]));
-  const database = await databaseProblem(config);
-  if (database) problems.push({ field: 'database', message: database });
-  if (problems.length) {
-    throw new ApiError('not_ready', `Not ready: ${[...new Set(problems.map((p) => p.field))].join(', ')}`, { errors: problems });
-  }
-  return c.json({ status: 'success', message: 'ready', environment: config.environment, checks: Object.fromEntries(settings.map(([f]) => [f, 'ok'])) });
-});
+export const readyRoutes = new Hono<AppEnv>()
+  .get('/', async (c) => {
+    const config = c.get('config');
+    const settings: [string, Section<unknown>][] = [
+      ['sync', config.sync],
+      ['signing', config.signing],
+      ['rate_limits', config.rateLimits],
+      ['bearer', config.bearer],
+      ['database', config.database],
+      ['cors', config.corsOrigins],
+    ];
+    const problems: FieldError[] = settings.flatMap(([field, s]) => (s.ok ? [] : [{ field, message: s.problem }]));
+    const database = await databaseProblem(config);
+    if (database) problems.push({ field: 'database', message: database });
+    if (problems.length) {
+      throw new ApiError('not_ready', `Not ready: ${[...new Set(problems.map((p) => p.field))].join(', ')}`, { errors: problems });
+    }
+    return c.json({ status: 'success', message: 'ready', environment: config.environment, checks: Object.fromEntries(settings.map(([f]) => [f, 'ok'])) });
+  })
+  .all('/', methodNotAllowed('GET'));

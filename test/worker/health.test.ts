@@ -71,6 +71,46 @@ describe('unknown routes and methods', () => {
     expect(list.status).toBe(405);
     expect(list.headers.get('Allow')).toBe('GET');
   });
+
+  it.each([
+    ['/health', ['POST', 'PUT', 'PATCH', 'DELETE', 'OPTIONS']],
+    ['/health/ready', ['POST', 'PUT', 'PATCH', 'DELETE', 'OPTIONS']],
+    // OPTIONS is its CORS preflight (below).
+    ['/openapi.json', ['POST', 'PUT', 'PATCH', 'DELETE']],
+  ])('answers 405 with Allow: GET for another method on %s', async (path, methods) => {
+    for (const method of methods) {
+      const res = await call(path, { method });
+      expect(res.status, `${method} ${path}`).toBe(405);
+      expect(res.headers.get('Allow'), `${method} ${path}`).toBe('GET');
+      expect(await errorBody(res)).toEqual({
+        status: 'error',
+        code: 'method_not_allowed',
+        message: 'Method not allowed; use GET',
+        errors: [],
+        request_id: res.headers.get('X-Request-Id'),
+      });
+    }
+  });
+
+  it('answers HEAD on the public GET routes as GET, without a body, as on /api', async () => {
+    for (const path of ['/health', '/health/ready', '/openapi.json']) {
+      const res = await call(path, { method: 'HEAD' });
+      expect(res.status, path).toBe(200);
+      expect(await res.text(), path).toBe('');
+    }
+  });
+
+  it('keeps /openapi.json readable cross-origin: its preflight, and its 405 too', async () => {
+    const origin = 'https://editor.example.test';
+    const preflight = await call('/openapi.json', { method: 'OPTIONS', headers: { Origin: origin, 'Access-Control-Request-Method': 'GET' } });
+    expect(preflight.status).toBe(204);
+    expect(preflight.headers.get('Access-Control-Allow-Origin')).toBe('*');
+    expect(preflight.headers.get('Access-Control-Allow-Methods')).toBe('GET');
+
+    const wrong = await call('/openapi.json', { method: 'POST', headers: { Origin: origin } });
+    expect(wrong.status).toBe(405);
+    expect(wrong.headers.get('Access-Control-Allow-Origin')).toBe('*');
+  });
 });
 
 describe('an unexpected failure', () => {
