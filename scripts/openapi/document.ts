@@ -287,6 +287,7 @@ export function buildOpenApiDocument(): JsonSchema {
           parameters: [{ name: 'id', in: 'path', required: true, schema: { type: 'integer', minimum: BOUNDS.id.min, maximum: BOUNDS.id.max } }],
           responses: {
             '200': json(ref('VpsOne'), 'The VPS.'),
+            '400': error('A query parameter was given (validation_failed): it takes none.'),
             ...bearerErrors,
             '404': error("No such VPS, a deleted one, or another user's (never 403)."),
             '405': error('Method not allowed (Allow: GET).'),

@@ -202,3 +202,6 @@ export const listQuery = z.strictObject({
   hypervisor: filterList(HYPERVISORS),
 });
 export type ListQuery = z.output<typeof listQuery>;
+
+/** GET /api/vps/{id} takes no query parameters: any is refused, as on the listing. */
+export const oneVpsQuery = z.strictObject({});

@@ -1,7 +1,7 @@
 import { Hono } from 'hono/tiny';
 import type { Context, MiddlewareHandler } from 'hono';
 import { cors } from 'hono/cors';
-import { encodeCursor, listQuery, type ListQuery } from '../contract/index.js';
+import { encodeCursor, listQuery, oneVpsQuery, type ListQuery } from '../contract/index.js';
 import { required } from '../config.js';
 import type { AppEnv } from '../env.js';
 import { ApiError, methodNotAllowed } from '../errors.js';
@@ -66,6 +66,7 @@ export const readRoutes = new Hono<AppEnv>()
     return c.json({ status: 'success', vps: page.items, next_cursor: page.next === null ? null : encodeCursor(page.next) });
   })
   .get('/:id{[0-9]+}', bearerAuth(), perUser, async (c) => {
+    if (c.req.url.includes('?')) parseParts(queryPart(oneVpsQuery, c.req.queries()));
     const id = Number(c.req.param('id'));
     // Someone else's VPS is "not found", never "forbidden": ids must not be probeable.
     const vps = Number.isSafeInteger(id) ? await c.get('store').get(c.get('userId'), id) : null;

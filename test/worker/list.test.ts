@@ -119,6 +119,34 @@ describe('GET /api/vps/:id', () => {
       expect((await errorBody(res)).message).toBe('VPS not found');
     }
   });
+
+  it.each([
+    ['?x=1', [{ field: 'x', message: 'is not a known field' }]],
+    // The owner comes from the token only, as on the listing.
+    ['?user_id=5', [{ field: 'user_id', message: 'is not a known field' }]],
+    [
+      '?verbose=1&x=1',
+      [
+        { field: 'verbose', message: 'is not a known field' },
+        { field: 'x', message: 'is not a known field' },
+      ],
+    ],
+  ])('answers 400 validation_failed for %s, as the listing does: it takes no query parameter', async (query, errors) => {
+    const user = freshUser();
+    const vps = await createVps(user);
+    const res = await call(`/api/vps/${vps.id}${query}`, { headers: { Authorization: `Bearer ${await tokenFor(user)}` } });
+    expect(res.status).toBe(400);
+    expect(await errorBody(res)).toEqual({ status: 'error', code: 'validation_failed', message: 'Validation failed', errors, request_id: res.headers.get('X-Request-Id') });
+  });
+
+  it('checks the token before the query string, and takes an empty one', async () => {
+    const user = freshUser();
+    const vps = await createVps(user);
+    expect((await call(`/api/vps/${vps.id}?x=1`)).status).toBe(401);
+    const empty = await call(`/api/vps/${vps.id}?`, { headers: { Authorization: `Bearer ${await tokenFor(user)}` } });
+    expect(empty.status).toBe(200);
+    expect(await empty.json()).toEqual({ status: 'success', vps });
+  });
 });
 
 describe('GET /api/vps filters', () => {
