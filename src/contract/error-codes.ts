@@ -8,7 +8,8 @@ export const ERROR_CODES = {
   unauthorized: { status: 401, description: 'Missing or wrong credentials: X-API-Key on sync, a valid Bearer token on the listing.' },
   signature_missing: {
     status: 401,
-    description: 'Sync only: signatures are required (VPS_SYNC_REQUIRE_SIGNATURE) and the request lacks webhook-id, webhook-timestamp or webhook-signature; `errors` names each missing header.',
+    description:
+      'Sync only: the request carries some of webhook-id, webhook-timestamp and webhook-signature but not all three, or none while signatures are required (VPS_SYNC_REQUIRE_SIGNATURE); `errors` names each missing header.',
   },
   signature_invalid: {
     status: 401,

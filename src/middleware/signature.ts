@@ -48,7 +48,8 @@ function v1Signatures(header: string): Uint8Array[] | null {
  * a GET signs its empty body, proving the secret, and its webhook-id is spent too). Runs after
  * apiKeyAuth() and before jsonBody(), on the raw bytes of the body (at most `maxBytes`, as
  * jsonBody() will read them). Without a signing secret it does nothing; with one, a signed
- * request must verify, and when VPS_SYNC_REQUIRE_SIGNATURE is true an unsigned one is refused.
+ * request must verify, and when VPS_SYNC_REQUIRE_SIGNATURE is true an unsigned one is refused; a
+ * partly signed one (some of the three headers) is refused either way, naming what it lacks.
  * A signature is HMAC-SHA256 of `id.timestamp.body`, checked with crypto.subtle.verify
  * (constant time) against every configured secret; the timestamp must be within 5 minutes of
  * the Worker's clock; a webhook-id is accepted once while that holds. Each refusal is a 401 with
@@ -78,7 +79,12 @@ export function signature({ maxBytes }: { maxBytes: number }): MiddlewareHandler
       .filter(([, value]) => !value)
       .map(([field]) => ({ field, message: 'is required for a signed request' }));
     if (missing.length || !id || !timestamp || !header) {
-      throw refused('signature_missing', 'This request must be signed: webhook-id, webhook-timestamp and webhook-signature', missing);
+      // Unsigned where signing is required, or partly signed (required or not): neither can be checked.
+      const unsigned = id === undefined && timestamp === undefined && header === undefined;
+      const message = unsigned
+        ? 'This request must be signed: webhook-id, webhook-timestamp and webhook-signature'
+        : `A signed request carries webhook-id, webhook-timestamp and webhook-signature; missing: ${missing.map((m) => m.field).join(', ')}`;
+      throw refused('signature_missing', message, missing);
     }
 
     if (!WEBHOOK_ID_PATTERN.test(id)) {

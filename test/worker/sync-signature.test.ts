@@ -107,6 +107,24 @@ describe('POST /api/vps/sync with a signing secret', () => {
     expect((await callWith(SIGNING, '/api/vps/sync', syncRequest(createBody()))).status).toBe(201);
   });
 
+  it('refuses a partly signed request while signatures are not required, naming the headers it lacks', async () => {
+    const user = freshUser();
+    const body = createBody(user);
+    const res = await signedSync(SIGNING, body, {}, { 'webhook-id': `msg_${crypto.randomUUID()}` });
+    await expectRefused(res, 'signature_missing', 'A signed request carries webhook-id, webhook-timestamp and webhook-signature; missing: webhook-timestamp, webhook-signature', [
+      { field: 'webhook-timestamp', message: 'is required for a signed request' },
+      { field: 'webhook-signature', message: 'is required for a signed request' },
+    ]);
+    expect(await (await listAs(user)).json()).toMatchObject({ vps: [] });
+
+    // An empty header is no header: the request is not signed, nor is it unsigned.
+    const { 'webhook-signature': _dropped, ...rest } = await signatureHeaders(body);
+    const empty = await signedSync(SIGNING, body, {}, { ...rest, 'webhook-signature': '' });
+    await expectRefused(empty, 'signature_missing', 'A signed request carries webhook-id, webhook-timestamp and webhook-signature; missing: webhook-signature', [
+      { field: 'webhook-signature', message: 'is required for a signed request' },
+    ]);
+  });
+
   it('verifies a streamed body without Content-Length and still hands it to validation', async () => {
     const body = createBody();
     const headers = await signatureHeaders(body);
@@ -188,7 +206,7 @@ describe('POST /api/vps/sync when signatures are required', () => {
     const body = createBody();
     const { 'webhook-timestamp': _dropped, ...headers } = await signatureHeaders(body);
     const res = await signedSync(REQUIRED, body, {}, headers);
-    await expectRefused(res, 'signature_missing', 'This request must be signed: webhook-id, webhook-timestamp and webhook-signature', [
+    await expectRefused(res, 'signature_missing', 'A signed request carries webhook-id, webhook-timestamp and webhook-signature; missing: webhook-timestamp', [
       { field: 'webhook-timestamp', message: 'is required for a signed request' },
     ]);
   });
