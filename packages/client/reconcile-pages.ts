@@ -3,7 +3,7 @@
  * paged reconcile: the same user, dry run flag and version on every page, pages 1..N in order,
  * the last one `final` (only it deletes what no page listed).
  */
-import { MAX_RECONCILE_ITEMS, sha256Hex } from '../../src/contract/index.js';
+import { alreadyListed, MAX_RECONCILE_ITEMS, repeatedExternalIds, sha256Hex } from '../../src/contract/index.js';
 import { VpsSyncValidationError, type FieldError } from './errors.js';
 import { reconcileBody, type RequestBody } from './request-body.js';
 import type { ReconcileInput, ReconcileResult } from './types.js';
@@ -40,7 +40,7 @@ export async function reconcilePages(input: ReconcileInput, idempotencyKey: stri
 /**
  * Runs `check` on every page before any is sent, so a bad item on the last page cannot leave
  * a run half sent; throws one error naming every problem in the whole list's field names, and
- * an external_id listed twice (even on two pages).
+ * every repeat of an external_id (even on another page) as the Worker names one in a request.
  */
 export function checkPages(input: ReconcileInput, pages: ReconcilePage[], check: (page: ReconcilePage) => void): void {
   const errors: FieldError[] = [];
@@ -52,8 +52,11 @@ export function checkPages(input: ReconcileInput, pages: ReconcilePage[], check:
       errors.push(...shift(err.errors, i * MAX_RECONCILE_ITEMS));
     }
   });
-  const ids = input.vps.map((v) => v.externalId);
-  if (new Set(ids).size !== ids.length) errors.push({ field: 'vps', message: 'lists an external_id twice' });
+  // After the pages' own: for a repeat within a page, the whole list's entry (naming the first
+  // by its place in the whole list) replaces the page's.
+  for (const { index, first, externalId } of repeatedExternalIds(input.vps.map((v) => v.externalId))) {
+    errors.push({ field: `vps.${index}.external_id`, message: alreadyListed(externalId, first) });
+  }
   const unique = [...new Map(errors.map((e) => [e.field, e])).values()];
   if (unique.length) throw new VpsSyncValidationError('Validation failed', unique, true);
 }

@@ -65,9 +65,12 @@ function describe(issue: z.core.$ZodIssue): string {
     case 'too_big':
       if (issue.origin === 'string') return `must be at most ${issue.maximum} characters`;
       return `must be at most ${issue.maximum}`;
+    // A missing enum field, or a missing `action` (the discriminator of a union), is missing like any other.
     case 'invalid_value':
+      if (issue.input === undefined) return 'is required';
       return `must be one of: ${issue.values.map(String).join(', ')}`;
     case 'invalid_union':
+      if (issue.discriminator !== undefined && (issue.input as Record<string, unknown> | undefined)?.[issue.discriminator] === undefined) return 'is required';
       if ('options' in issue && Array.isArray(issue.options)) return `must be one of: ${issue.options.join(', ')}`;
       return 'is not valid';
     default:

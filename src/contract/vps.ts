@@ -109,6 +109,25 @@ export const vpsUpdate = z
 export const vpsDelete = z.strictObject(refShape).check(oneRef, oneRefMeta);
 
 /**
+ * Every listing of an external_id after its first in a reconcile's `vps`: where it is, and where
+ * it was listed first. The Worker and the client (across a paged list's pages) name repeats alike.
+ */
+export function repeatedExternalIds(ids: readonly unknown[]): { index: number; first: number; externalId: string }[] {
+  const firsts = new Map<string, number>();
+  const repeats: { index: number; first: number; externalId: string }[] = [];
+  ids.forEach((id, index) => {
+    if (typeof id !== 'string') return; // a missing or malformed one is reported as such
+    const first = firsts.get(id);
+    if (first === undefined) firsts.set(id, index);
+    else repeats.push({ index, first, externalId: id });
+  });
+  return repeats;
+}
+
+/** The field error of a repeated external_id (named at `vps.<index>.external_id`). */
+export const alreadyListed = (externalId: string, first: number) => `"${externalId}" is already listed as vps.${first}.external_id`;
+
+/**
  * One VPS of the main site's full set for a user; the owner is the request's `user_id`. Without
  * `status` a VPS the panel has keeps its own and a new one starts as `creating`: a sender that
  * leaves the field out never turns running VPS back to `creating`.
@@ -146,7 +165,12 @@ export const reconcileRequest = z
     version: z.optional(version),
     vps: z.array(reconcileItem).check(
       z.maxLength(MAX_RECONCILE_ITEMS, `must list at most ${MAX_RECONCILE_ITEMS} VPS per request`),
-      z.refine((items) => new Set(items.map((i) => i.external_id)).size === items.length, 'lists an external_id twice'),
+      // One issue per repeat, at the repeat's own external_id (a refine could name only `vps`).
+      z.check((payload) => {
+        for (const { index, first, externalId } of repeatedExternalIds(payload.value.map((i) => i.external_id))) {
+          payload.issues.push({ code: 'custom', message: alreadyListed(externalId, first), path: [index, 'external_id'], input: externalId });
+        }
+      }),
     ),
     /** Absent: the request is the whole list (one page). */
     page: z.optional(reconcilePage),

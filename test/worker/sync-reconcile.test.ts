@@ -174,8 +174,18 @@ describe('sync reconcile', () => {
       { field: 'vps.1.external_id', message: 'is required' },
     ]);
 
-    const twice = await reconcile(user, [item(`${p}-x`), item(`${p}-x`)]);
-    expect((await errorBody(twice)).errors).toEqual([{ field: 'vps', message: 'lists an external_id twice' }]);
+    // Each repeat is named where it is, with the external_id and where it was listed first.
+    const twice = await reconcile(user, [item(`${p}-x`), item(`${p}-y`), item(`${p}-x`, { cpu: 0 }), item(`${p}-y`), item(`${p}-x`)]);
+    expect((await errorBody(twice)).errors).toEqual([
+      { field: 'vps.2.cpu', message: 'must be an integer between 1 and 1024' },
+      { field: 'vps.2.external_id', message: `"${p}-x" is already listed as vps.0.external_id` },
+      { field: 'vps.3.external_id', message: `"${p}-y" is already listed as vps.1.external_id` },
+      { field: 'vps.4.external_id', message: `"${p}-x" is already listed as vps.0.external_id` },
+    ]);
+
+    const { hypervisor: _dropped, ...noHypervisor } = item(`${p}-z`);
+    const missing = await reconcile(user, [noHypervisor]);
+    expect((await errorBody(missing)).errors).toEqual([{ field: 'vps.0.hypervisor', message: 'is required' }]);
 
     const tooMany = await reconcile(user, Array.from({ length: 201 }, (_, i) => ({ external_id: `${i}` })));
     expect(tooMany.status).toBe(400);

@@ -96,12 +96,15 @@ describe('sync body checks', () => {
     expect(res.status).toBe(413);
   });
 
-  it('answers 400 naming the action for an unknown or missing action', async () => {
-    for (const body of [{ action: 'reboot', vps: {} }, { vps: {} }]) {
+  it('answers 400 naming the action for an unknown action, and a missing one as required', async () => {
+    for (const body of [{ action: 'reboot', vps: {} }, { action: null, vps: {} }]) {
       const res = await sync(body);
       expect(res.status).toBe(400);
       expect((await errorBody(res)).errors).toEqual([{ field: 'action', message: 'must be one of: create, update, delete, reconcile' }]);
     }
+    const missing = await sync({ vps: {} });
+    expect(missing.status).toBe(400);
+    expect((await errorBody(missing)).errors).toEqual([{ field: 'action', message: 'is required' }]);
   });
 
   it('rejects unknown top-level fields', async () => {
@@ -145,12 +148,15 @@ describe('sync create validation', () => {
     expect(body.errors).toHaveLength(9);
   });
 
-  it('requires every field but status', async () => {
+  it('requires every field but status, each "is required" (the enum hypervisor too)', async () => {
     const res = await sync({ action: 'create', vps: {} });
     expect(res.status).toBe(400);
-    expect((await errorBody(res)).errors.map((e) => e.field).sort()).toEqual(
-      ['vps.cpu', 'vps.disk', 'vps.hypervisor', 'vps.name', 'vps.os', 'vps.ram', 'vps.user_id'].sort(),
+    expect((await errorBody(res)).errors.sort((a, b) => a.field.localeCompare(b.field))).toEqual(
+      ['vps.cpu', 'vps.disk', 'vps.hypervisor', 'vps.name', 'vps.os', 'vps.ram', 'vps.user_id'].map((field) => ({ field, message: 'is required' })),
     );
+    const { hypervisor: _dropped, ...noHypervisor } = validVps(freshUser());
+    const one = await sync({ action: 'create', vps: noHypervisor });
+    expect((await errorBody(one)).errors).toEqual([{ field: 'vps.hypervisor', message: 'is required' }]);
     const missing = await sync({ action: 'create' });
     expect((await errorBody(missing)).errors).toEqual([{ field: 'vps', message: 'is required' }]);
   });
@@ -163,6 +169,10 @@ describe('sync create validation', () => {
     ['user_id', 0, 'must be an integer between 1 and 4294967295'],
     ['cpu', '2', 'must be an integer'],
     ['cpu', null, 'must be an integer'],
+    // Given, but not one of the values: only a missing enum field "is required".
+    ['status', null, 'must be one of: creating, running, stopped, suspended'],
+    ['hypervisor', null, 'must be one of: proxmox, vmware, hyperv, kvm, xen'],
+    ['hypervisor', '', 'must be one of: proxmox, vmware, hyperv, kvm, xen'],
     ['cpu', 2.5, 'must be an integer'],
     ['ram', 1e300, 'must be an integer between 1 and 4194304'],
     ['name', 'x'.repeat(101), 'must be at most 100 characters'],

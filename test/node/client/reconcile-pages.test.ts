@@ -92,12 +92,14 @@ describe('reconcile of more than 200 VPS', () => {
     const { client, calls } = clientWith([pageAnswer(200)]);
     const items = list(400);
     items[305] = item(305, { cpu: 0 });
-    items[399] = item(3);
+    items[250] = item(210); // a repeat within page 2
+    items[399] = item(3); // a repeat of page 1's
     const err = await client.reconcile({ userId: 5, vps: items }).catch((e: unknown) => e);
     expect(err).toBeInstanceOf(VpsSyncValidationError);
     expect((err as VpsSyncValidationError).errors).toEqual([
       { field: 'vps.305.cpu', message: 'must be an integer between 1 and 1024' },
-      { field: 'vps', message: 'lists an external_id twice' },
+      { field: 'vps.250.external_id', message: '"order-210" is already listed as vps.210.external_id' },
+      { field: 'vps.399.external_id', message: '"order-3" is already listed as vps.3.external_id' },
     ]);
     expect(calls).toHaveLength(0);
   });

@@ -42,6 +42,13 @@ describe('local validation, with the Worker schemas, before anything is sent', (
     ]);
   });
 
+  it('words a missing hypervisor "is required", as the Worker does', async () => {
+    const { hypervisor: _, ...noHypervisor } = CREATE;
+    expect(await refusedLocally((c) => c.createVps(noHypervisor as unknown as CreateVpsInput))).toEqual([
+      { field: 'vps.hypervisor', message: 'is required' },
+    ]);
+  });
+
   it('wants RAM in exactly one unit', async () => {
     const both = { ...CREATE, ramMb: 2048 } as unknown as CreateVpsInput;
     expect(await refusedLocally((c) => c.createVps(both))).toEqual([{ field: 'vps.ram', message: 'give ramGb or ramMb, not both' }]);
