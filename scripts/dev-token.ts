@@ -4,7 +4,29 @@
  * of .dev.vars (or its example). Development only: nothing here may reach a production build.
  */
 import { SignJWT } from 'jose';
+import { BOUNDS } from '../src/contract/index.js';
 import { readDevVars } from './dev-vars.js';
+
+/** How long a token of `npm run token` lasts: an hour unless asked, a year at most (a longer one is a typo). */
+export const DEV_TOKEN_TTL = { default: 3600, max: 365 * 24 * 3600 } as const;
+
+/**
+ * `npm run token`'s arguments, `<user_id> [ttl_seconds]`: the user within the bounds the Worker
+ * accepts in a token (a token it would refuse is no use), or what is wrong with them.
+ */
+export function tokenArgs(args: readonly string[]): { userId: number; ttlSeconds: number } | string {
+  if (args.length > 2) return `expected at most two arguments, got ${args.length}`;
+  const [user, ttl = String(DEV_TOKEN_TTL.default)] = args;
+  if (user === undefined) return 'give the user id: user_id is required';
+  const { min, max } = BOUNDS.user_id;
+  const userId = Number(user);
+  if (!/^\d{1,10}$/.test(user) || userId < min || userId > max) return `user_id must be an integer between ${min} and ${max} (got ${JSON.stringify(user)})`;
+  const ttlSeconds = Number(ttl);
+  if (!/^\d{1,9}$/.test(ttl) || ttlSeconds < 1 || ttlSeconds > DEV_TOKEN_TTL.max) {
+    return `ttl_seconds must be a whole number of seconds between 1 and ${DEV_TOKEN_TTL.max} (got ${JSON.stringify(ttl)})`;
+  }
+  return { userId, ttlSeconds };
+}
 
 export interface DevSigning {
   secret: string;

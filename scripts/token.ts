@@ -1,14 +1,13 @@
 /**
  * `npm run token -- <user_id> [ttl_seconds]`: prints a development JWT for that user, signed
  * with JWT_SECRET from .dev.vars (or its example), as the panel's SSO would sign it with HMAC.
+ * Arguments the Worker's bounds refuse are refused here, saying why (exit code 2).
  */
-import { devSigning, signDevToken } from './dev-token.js';
+import { devSigning, signDevToken, tokenArgs } from './dev-token.js';
 
-const [userArg, ttlArg = '3600'] = process.argv.slice(2);
-const userId = Number(userArg);
-const ttl = Number(ttlArg);
-if (!Number.isInteger(userId) || userId < 1 || !Number.isInteger(ttl) || ttl < 1) {
-  console.error('usage: npm run token -- <user_id> [ttl_seconds]');
+const args = tokenArgs(process.argv.slice(2));
+if (typeof args === 'string') {
+  console.error(`${args}\nusage: npm run token -- <user_id> [ttl_seconds]`);
   process.exit(2);
 }
 
@@ -19,4 +18,4 @@ try {
   console.error((err as Error).message);
   process.exit(1);
 }
-console.log(await signDevToken(userId, ttl, signing));
+console.log(await signDevToken(args.userId, args.ttlSeconds, signing));
