@@ -33,15 +33,27 @@ export function missedDeleteOutcome(row: StoredVps | undefined): DeleteResult {
   return { outcome: row.deleted_at ? 'already_deleted' : 'stale', vps: toVps(row) };
 }
 
-/** The row values of a new VPS, fingerprint included; the stores add nothing but the id. */
+/**
+ * The row values of a new VPS, fingerprint included; the stores add nothing but the id. Keyed in
+ * the API's order (columns.ts), whichever optional fields the create left out: an answer built
+ * from it (PlanetScale's create) is the JSON a read of the row gives.
+ */
 export async function newRow(input: VpsCreate, now: Date) {
+  const { user_id, name, status, cpu, ram, disk, os, hypervisor } = input;
   return {
-    ...input,
+    user_id,
     external_id: input.external_id ?? null,
+    name,
+    status,
+    cpu,
+    ram,
+    disk,
+    os,
+    hypervisor,
     version: input.version ?? 0,
-    create_hash: await createFingerprint(input),
     created_at: now,
     updated_at: now,
+    create_hash: await createFingerprint(input),
   };
 }
 
