@@ -39,10 +39,12 @@ function audit(c: Context<AppEnv>, fields: LogFields, msg: 'vps sync' | 'vps rec
 }
 
 /**
- * The success envelope of every create, update and delete answer, and its audit line. A delete
- * that applied knows only the reference it was given (the store answers no row for it).
+ * The success envelope of every create, update and delete answer, and its audit line: `version`
+ * is the one the event came with (null without one), `stored_version` the VPS's after it, so a
+ * declined event keeps its own. A delete that applied knows only the reference it was given (the
+ * store answers no row for it).
  */
-function synced(c: Context<AppEnv>, action: SyncRequest['action'], outcome: SyncOutcome, vps: Vps | VpsRef, sentVersion?: number) {
+function synced(c: Context<AppEnv>, action: SyncRequest['action'], outcome: SyncOutcome, vps: Vps | VpsRef, sentVersion: number | undefined) {
   const full = 'user_id' in vps ? vps : undefined;
   audit(c, {
     action,
@@ -51,7 +53,8 @@ function synced(c: Context<AppEnv>, action: SyncRequest['action'], outcome: Sync
     vps_id: 'id' in vps ? vps.id : null,
     external_id: 'external_id' in vps ? vps.external_id : null,
     user_id: full?.user_id ?? null,
-    version: full?.version ?? sentVersion ?? null,
+    version: sentVersion ?? null,
+    stored_version: full?.version ?? (OUTCOMES[outcome].applied ? (sentVersion ?? null) : null),
   });
   return c.json({ status: 'success', ...OUTCOMES[outcome], outcome, vps }, outcome === 'created' ? 201 : 200);
 }
@@ -100,9 +103,9 @@ export const syncRoutes = new Hono<AppEnv>()
             const { user_id: _owner, external_id, version, ...described } = command.vps;
             const updated = await store.update({ external_id: external_id! }, described, version);
             if (updated.outcome === 'not_found') throw new Error('a replayed create found no VPS to update');
-            return synced(c, 'create', updated.outcome, updated.vps);
+            return synced(c, 'create', updated.outcome, updated.vps, version);
           }
-          if (result.outcome !== 'conflict') return synced(c, 'create', result.outcome, result.vps);
+          if (result.outcome !== 'conflict') return synced(c, 'create', result.outcome, result.vps, command.vps.version);
           const owner = `external_id "${command.vps.external_id}" already belongs to VPS ${result.vps.id}`;
           throw new ApiError(
             'external_id_conflict',
@@ -118,7 +121,7 @@ export const syncRoutes = new Hono<AppEnv>()
           const ref = refOf(command.vps);
           const result = await store.update(ref, patch, version);
           if (result.outcome === 'not_found') throw notFound(ref);
-          return synced(c, 'update', result.outcome, result.vps);
+          return synced(c, 'update', result.outcome, result.vps, version);
         }
         case 'delete': {
           const ref = refOf(command.vps);

@@ -51,6 +51,7 @@ describe('the audit trail of sync', () => {
         external_id,
         user_id: user,
         version: 5,
+        stored_version: 5,
         api_key: 'current',
         signed: false,
       },
@@ -74,8 +75,16 @@ describe('the audit trail of sync', () => {
     const stale = await syncAs({ action: 'update', vps: { id: vps.id, status: 'stopped', version: 6 } }, { signWith: TEST_PREVIOUS_SIGNING_SECRET });
     expect(linesOf(stale).find((l) => l.msg === 'vps sync')).toMatchObject({ action: 'update', outcome: 'stale', applied: false, api_key: 'current', signed: true, signing_secret: 'previous' });
 
+    // A declined event keeps the version it came with; the VPS's own is beside it.
+    const late = await syncAs({ action: 'update', vps: { id: vps.id, status: 'stopped', version: 3 } });
+    expect(linesOf(late).find((l) => l.msg === 'vps sync')).toMatchObject({ outcome: 'stale', applied: false, version: 3, stored_version: 6 });
+    const replayed = await syncAs({ action: 'create', vps: validVps(user, { external_id, version: 5 }) });
+    expect(linesOf(replayed).find((l) => l.msg === 'vps sync')).toMatchObject({ action: 'create', outcome: 'replayed', version: 5, stored_version: 6 });
+
     const deleted = await syncAs({ action: 'delete', vps: { id: vps.id, version: 7 } });
-    expect(linesOf(deleted).find((l) => l.msg === 'vps sync')).toMatchObject({ action: 'delete', outcome: 'deleted', applied: true, vps_id: vps.id, version: 7, api_key: 'current', signed: false });
+    expect(linesOf(deleted).find((l) => l.msg === 'vps sync')).toMatchObject({ action: 'delete', outcome: 'deleted', applied: true, vps_id: vps.id, version: 7, stored_version: 7, api_key: 'current', signed: false });
+    const again = await syncAs({ action: 'delete', vps: { id: vps.id, version: 15 } });
+    expect(linesOf(again).find((l) => l.msg === 'vps sync')).toMatchObject({ outcome: 'already_deleted', applied: false, version: 15, stored_version: 7 });
   });
 
   it('writes a summary line per reconcile with its counts', async () => {
