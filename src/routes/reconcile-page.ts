@@ -7,9 +7,18 @@ type PagedRequest = ReconcileRequest & { page: NonNullable<ReconcileRequest['pag
 const TTL_MINUTES = RECONCILE_RUN_TTL_MS / 60_000;
 
 /** The error answer of a page its run does not accept: nothing of the page was applied. */
-function refusal(refused: ReconcileRunRefusal, { page }: PagedRequest): ApiError {
+function refusal(refused: ReconcileRunRefusal, { page, vps }: PagedRequest): ApiError {
   const run = `reconcile "${page.reconcile_id}"`;
   switch (refused.outcome) {
+    case 'relisted': {
+      // Each VPS is listed once per run: which page's data would be meant is the sender's to say.
+      const relisted = new Set(refused.externalIds);
+      return new ApiError('validation_failed', 'Validation failed', {
+        errors: vps.flatMap(({ external_id }, i) =>
+          relisted.has(external_id) ? [{ field: `vps.${i}.external_id`, message: `"${external_id}" is already listed by an earlier page of ${run}` }] : [],
+        ),
+      });
+    }
     case 'not_found':
       return new ApiError('reconcile_not_found', `No ${run} is open: page 1 was never applied, or the run expired; start again with a new reconcile_id`, {
         errors: [{ field: 'page.reconcile_id', message: 'no such reconcile run' }],

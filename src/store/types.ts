@@ -101,7 +101,9 @@ export type ReconcileRunRefusal =
   | { outcome: 'expired' }
   | { outcome: 'closed' }
   | { outcome: 'out_of_order'; next: number }
-  | { outcome: 'mismatch'; field: 'user_id' | 'version' };
+  | { outcome: 'mismatch'; field: 'user_id' | 'version' }
+  /** The page lists external_ids an earlier page of its run listed already: nothing of it applied. */
+  | { outcome: 'relisted'; externalIds: string[] };
 
 /** What a page of a paged reconcile did: its own result, and its run's state after it. */
 export type ReconcilePageResult =

@@ -160,6 +160,50 @@ describe('paged reconcile', () => {
     expect((await live(user)).size).toBe(3);
   });
 
+  it('refuses a page listing an external_id an earlier page listed, applying nothing of it; the page corrected then applies', async () => {
+    const user = freshUser();
+    const p = freshPrefix();
+    const run = `${p}-run`;
+    await applied(await page(user, [item(`${p}-a`), item(`${p}-b`)], { reconcile_id: run, number: 1 }));
+
+    const relisting = [item(`${p}-c`), item(`${p}-b`, { cpu: 8 }), item(`${p}-a`, { name: 'again' })];
+    const res = await page(user, relisting, { reconcile_id: run, number: 2, final: true });
+    expect(res.status).toBe(400);
+    expect(await errorBody(res)).toMatchObject({
+      code: 'validation_failed',
+      errors: [
+        { field: 'vps.1.external_id', message: `"${p}-b" is already listed by an earlier page of reconcile "${run}"` },
+        { field: 'vps.2.external_id', message: `"${p}-a" is already listed by an earlier page of reconcile "${run}"` },
+      ],
+    });
+    // Nothing of it applied: no create, no update, no delete, and the run still waits for page 2.
+    const now = await live(user);
+    expect([...now.keys()].sort()).toEqual([`${p}-a`, `${p}-b`]);
+    expect(now.get(`${p}-b`)).toMatchObject({ cpu: 2 });
+    expect(now.get(`${p}-a`)).toMatchObject({ name: 'test-vps-01' });
+
+    const corrected = await applied(await page(user, [item(`${p}-c`)], { reconcile_id: run, number: 2, final: true }));
+    expect(corrected.page).toMatchObject({ number: 2, committed: true });
+    expect(corrected.counts).toMatchObject({ created: 1, deleted: 0 });
+    // The final page again (its answer lost): a repeat lists its own ids again, and is no relisting.
+    expect((await page(user, [item(`${p}-c`)], { reconcile_id: run, number: 2, final: true })).status).toBe(409);
+  });
+
+  it('takes a next page sent twice at once as the page and its repeat, not as a relisting', async () => {
+    const user = freshUser();
+    const p = freshPrefix();
+    const first = { reconcile_id: `${p}-run`, number: 1, final: false };
+    await store.reconcilePage(user, [item(`${p}-a`)], { page: first }, new Date());
+    const second = { ...first, number: 2 };
+    const both = await Promise.allSettled([0, 1].map(() => store.reconcilePage(user, [item(`${p}-b`), item(`${p}-c`)], { page: second }, new Date())));
+    for (const r of both) {
+      if (r.status === 'fulfilled') expect(r.value).toMatchObject({ outcome: 'applied', run: { pages: 2 } });
+      else expect(r.reason).toBeInstanceOf(StoreUnavailableError);
+    }
+    expect(both.some((r) => r.status === 'fulfilled')).toBe(true);
+    expect((await live(user)).size).toBe(3);
+  });
+
   it('takes two copies of a first page sent at once as the page and its repeat', async () => {
     const user = freshUser();
     const p = freshPrefix();
@@ -262,15 +306,16 @@ describe('paged reconcile round trips', () => {
     const p = freshPrefix();
     const run = { reconcile_id: `${p}-run`, number: 1, final: false };
     const items = Array.from({ length: 200 }, (_, i) => item(`${p}-${i}`));
-    // 100 VPS no page will list.
-    await store.reconcile(user, Array.from({ length: 100 }, (_, i) => item(`${p}-gone-${i}`)), { dryRun: false });
+    // 100 VPS the final page will list, changed, and 100 no page will list.
+    const kept = Array.from({ length: 100 }, (_, i) => item(`${p}-kept-${i}`));
+    await store.reconcile(user, [...kept, ...Array.from({ length: 100 }, (_, i) => item(`${p}-gone-${i}`))], { dryRun: false });
     reset();
     expect(await counted.reconcilePage(user, items, { page: run }, new Date())).toMatchObject({ outcome: 'applied' });
     // D1: one read batch, one write batch. PlanetScale: BEGIN, run, rows, upsert, the created ids
     // read back (for the audit lines), listed ids, run, COMMIT.
     expect(roundTrips()).toBe(kind === 'd1' ? 2 : 8);
     reset();
-    const changed = items.slice(0, 100).map((v) => ({ ...v, status: 'running' as const }));
+    const changed = kept.map((v) => ({ ...v, status: 'running' as const }));
     expect(await counted.reconcilePage(user, changed, { page: { ...run, number: 2, final: true } }, new Date())).toMatchObject({
       outcome: 'applied',
       result: { counts: { updated: 100, deleted: 100 } },
@@ -318,10 +363,10 @@ describe.runIf(configuredDatabase().kind === 'd1')('a paged reconcile on D1, who
     const p = freshPrefix();
     const run = `${p}-run`;
     await applied(await page(user, [item(`${p}-a`)], { reconcile_id: run, number: 1 }));
-    const racing = storeWithChangeBetween(async () => applied(await page(user, [item(`${p}-a`)], { reconcile_id: run, number: 2, final: true })));
+    const racing = storeWithChangeBetween(async () => applied(await page(user, [item(`${p}-d`)], { reconcile_id: run, number: 2, final: true })));
     const result = await racing.reconcilePage(user, [item(`${p}-b`), item(`${p}-c`)], { page: { reconcile_id: run, number: 2, final: false } }, new Date());
     expect(result).toEqual({ outcome: 'closed' });
-    expect([...(await live(user)).keys()]).toEqual([`${p}-a`]);
+    expect([...(await live(user)).keys()].sort()).toEqual([`${p}-a`, `${p}-d`]);
   });
 });
 

@@ -29,6 +29,9 @@ const ROWS_OF_IDS = `SELECT ${STORED_COLUMNS} FROM vps WHERE external_id IN (SEL
  * run that is gone) writes `pages` NULL, and the NOT NULL constraint fails the whole batch.
  */
 const GUARD_FAILED = /NOT NULL constraint failed: reconcile_runs\.pages/;
+/** A next page's listed ids are inserted without ON CONFLICT: one an earlier page listed fails the whole batch. */
+const LISTED_BEFORE = /UNIQUE constraint failed: reconcile_listed_ids\./;
+const LISTED_OF_IDS = 'SELECT external_id FROM reconcile_listed_ids WHERE run_id = ? AND external_id IN (SELECT value FROM json_each(?))';
 /** The run's new `pages`, or NULL unless the run is the one the page expects (same user and version, open, unexpired, this page next or repeated). */
 const GUARDED_PAGES =
   "pages = CASE WHEN user_id = ? AND version IS ? AND state = 'open' AND expires_at > ? AND pages IN (?, ?) THEN ? ELSE NULL END, state = ?, expires_at = ?";
@@ -80,8 +83,12 @@ export async function d1ReconcilePage(sql: D1Sql, request: PageRequest, now: Dat
           ),
         ];
   // One parameter for all external_ids (json_each), within D1's bound-parameter limit; WHERE
-  // true tells SQLite's parser the ON CONFLICT is the INSERT's.
-  const listIds = sql.statement('INSERT INTO reconcile_listed_ids (run_id, external_id) SELECT ?, value FROM json_each(?) WHERE true ON CONFLICT DO NOTHING', [id, ids]);
+  // true tells SQLite's parser the ON CONFLICT is the INSERT's. A repeated page lists its own ids
+  // again; a next one may list none an earlier page did (page 1 has none before it).
+  const listIds = sql.statement(
+    `INSERT INTO reconcile_listed_ids (run_id, external_id) SELECT ?, value FROM json_each(?) WHERE true${judged === 'next' ? '' : ' ON CONFLICT DO NOTHING'}`,
+    [id, ids],
+  );
   const { statements: writes, kinds } = await planStatements(sql, plan, now);
   const sweep = page.final
     ? [
@@ -99,10 +106,16 @@ export async function d1ReconcilePage(sql: D1Sql, request: PageRequest, now: Dat
   try {
     results = await sql.batch([...runWrites, listIds, ...writes, ...sweep]);
   } catch (err) {
-    if (!someCause(err, (e) => GUARD_FAILED.test(e.message))) throw err;
+    const relisted = someCause(err, (e) => LISTED_BEFORE.test(e.message));
+    if (!relisted && !someCause(err, (e) => GUARD_FAILED.test(e.message))) throw err;
     // The run changed since the read (another request, or the purge): say how, as the read would have.
-    const refusal = judgePage(runOf(await sql.all<RunOnD1>(RUN, [id])), userId, version, page, now);
-    if (isRefusal(refusal)) return refusal;
+    const rejudged = judgePage(runOf(await sql.all<RunOnD1>(RUN, [id])), userId, version, page, now);
+    if (isRefusal(rejudged)) return rejudged;
+    if (relisted) {
+      // A copy of this page applied meanwhile: this one is its repeat. Else an earlier page listed them.
+      if (rejudged === 'repeat') return d1ReconcilePage(sql, request, now);
+      return { outcome: 'relisted', externalIds: (await sql.all<{ external_id: string }>(LISTED_OF_IDS, [id, ids])).map((r) => r.external_id) };
+    }
     throw err;
   }
 

@@ -40,11 +40,24 @@ export async function planetscaleReconcilePage(client: Client, request: PageRequ
   try {
     return await applyPage(client, request, now);
   } catch (err) {
+    if (err instanceof ListedBefore) {
+      // Rolled back whole: say which of the page's external_ids an earlier page listed.
+      const ids = request.items.map((i) => i.external_id);
+      const listed = await execute<{ external_id: string }>(
+        client,
+        `SELECT external_id FROM reconcile_listed_ids WHERE run_id = ? AND external_id IN (${placeholders(ids.length)})`,
+        [request.page.reconcile_id, ...ids],
+      );
+      return { outcome: 'relisted', externalIds: listed.rows.map((r) => r.external_id) };
+    }
     // Two first pages of one run at once: the one that lost the insert of the run reads it now.
     if (request.page.number === 1 && isDuplicateKey(err)) return applyPage(client, request, now);
     throw err;
   }
 }
+
+/** A next page listed an external_id an earlier page of its run listed: thrown to roll the page back. */
+class ListedBefore extends Error {}
 
 async function applyPage(client: Client, request: PageRequest, now: Date): Promise<ReconcilePageResult> {
   const { userId, items, version, page } = request;
@@ -61,11 +74,15 @@ async function applyPage(client: Client, request: PageRequest, now: Date): Promi
     const plan = planReconcile(userId, items, rows, version);
     await upsertPlan(tx, plan, now);
     if (ids.length) {
-      await execute(
-        tx,
-        `INSERT INTO reconcile_listed_ids (run_id, external_id) VALUES ${ids.map(() => '(?, ?)').join(', ')} ON DUPLICATE KEY UPDATE run_id = run_id`,
-        ids.flatMap((external_id) => [id, external_id]),
-      );
+      // A repeated page lists its own ids again; a next one may list none an earlier page did (the
+      // run's row is locked: no copy of this page runs meanwhile). Page 1 has none before it.
+      const insert = `INSERT INTO reconcile_listed_ids (run_id, external_id) VALUES ${ids.map(() => '(?, ?)').join(', ')}`;
+      try {
+        await execute(tx, judged === 'next' ? insert : `${insert} ON DUPLICATE KEY UPDATE run_id = run_id`, ids.flatMap((external_id) => [id, external_id]));
+      } catch (err) {
+        if (judged === 'next' && isDuplicateKey(err)) throw new ListedBefore('a next page listed an external_id an earlier page listed', { cause: err });
+        throw err;
+      }
     }
 
     let result = settleReconcile(plan, await appliedPlan(tx, plan));
