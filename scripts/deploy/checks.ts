@@ -5,7 +5,7 @@
  * with a message naming what to change.
  */
 import { parseEnv } from 'node:util';
-import { BINDING_NAMES, type BindingName } from '../../src/bindings.js';
+import { BINDING_NAMES, SECRET_BINDINGS, type BindingName } from '../../src/bindings.js';
 import { SHIPPED_SECRETS } from '../../src/shipped-secrets.js';
 
 /** Marks every value of wrangler.jsonc a deployer must replace. */
@@ -16,16 +16,6 @@ const ZERO_ID = '00000000-0000-0000-0000-000000000000';
 /** MIN_SECRET_LENGTH of src/config.ts (test/node/deploy.test.ts keeps them equal). */
 export const MIN_SECRET_LENGTH = 32;
 
-/** Bindings that are secrets: in `vars` they would sit in the repository in plain text. */
-export const SECRET_NAMES: readonly BindingName[] = [
-  'VPS_SYNC_API_KEY',
-  'VPS_SYNC_API_KEY_PREVIOUS',
-  'JWT_SECRET',
-  'DATABASE_URL',
-  'DATABASE_HOST',
-  'DATABASE_USERNAME',
-  'DATABASE_PASSWORD',
-];
 /** Shared secrets the Worker requires to be at least MIN_SECRET_LENGTH long. */
 const LONG_SECRETS: readonly BindingName[] = ['VPS_SYNC_API_KEY', 'VPS_SYNC_API_KEY_PREVIOUS', 'JWT_SECRET'];
 /** Set in wrangler.jsonc per environment, never as secrets. */
@@ -60,7 +50,7 @@ export function varProblems(env: string, vars: Record<string, unknown>): string[
   for (const [name, value] of Object.entries(vars)) {
     if (typeof value !== 'string') problems.push(`${where}.${name} is not a string: the Worker reads its vars as text`);
     else if (SHIPPED_SECRETS.has(value)) problems.push(`${where}.${name} holds a value shipped in this repository (an example or development secret)`);
-    if ((SECRET_NAMES as readonly string[]).includes(name)) {
+    if ((SECRET_BINDINGS as readonly string[]).includes(name)) {
       problems.push(`${where}.${name} is a secret, committed here in plain text: remove it and run: npx wrangler secret put ${name} --env ${env}`);
     }
   }
@@ -109,7 +99,7 @@ export function secretProblems(env: string, file: string, secrets: SecretsFile):
   for (const [name, value] of Object.entries(secrets.values)) {
     const what = `${name} in ${file}`;
     if (!(BINDING_NAMES as readonly string[]).includes(name)) {
-      problems.push(`${what}: the Worker reads no binding of that name (it reads ${SECRET_NAMES.join(', ')}, …)`);
+      problems.push(`${what}: the Worker reads no binding of that name (it reads ${SECRET_BINDINGS.join(', ')}, …)`);
     } else if ((CONFIG_VARS as readonly string[]).includes(name)) {
       problems.push(`${what}: ${name} is set per environment in wrangler.jsonc (env.${env}.vars), not as a secret`);
     } else if (value === '') {

@@ -89,7 +89,13 @@ export function planDeploy(argv: string[], cwd = process.cwd()): DeployPlan {
     return refuse(`no environment "${env}" in ${configPath}: it defines ${environments.map((e) => `"${e}"`).join(', ') || 'none'}`);
   }
 
-  const config = unstable_readConfig({ config: configPath, env }, { hideWarnings: true });
+  let config;
+  try {
+    config = unstable_readConfig({ config: configPath, env }, { hideWarnings: true });
+  } catch (err) {
+    // wrangler's own refusals of the environment (e.g. a var named like a secret of secrets.required).
+    return refuse(`cannot read env.${env} of ${configPath}: ${(err as Error).message}`);
+  }
   const problems = varProblems(env, config.vars);
 
   let secrets: SecretsFile | undefined;

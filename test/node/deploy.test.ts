@@ -10,8 +10,10 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { unstable_readConfig } from 'wrangler';
 import { MIN_SECRET_LENGTH } from '../../scripts/deploy/checks.js';
 import { planDeploy } from '../../scripts/deploy/plan.js';
+import { SECRET_BINDINGS } from '../../src/bindings.js';
 
 const root = resolve(import.meta.dirname, '../..');
 const tsx = resolve(root, 'node_modules/.bin/tsx');
@@ -43,6 +45,12 @@ async function secretsFile(name: string, content: string): Promise<string> {
 
 const problemsOf = (plan: ReturnType<typeof planDeploy>) => (plan.ok ? [] : plan.problems);
 const key = () => `${randomUUID()}${randomUUID()}`.replaceAll('-', '');
+/** A signing secret of its own: `whsec_` + base64 of 32 random bytes. */
+const signingSecret = () => `whsec_${Buffer.from(key(), 'hex').toString('base64')}`;
+
+/** Adds `vars` to the staging environment's vars. */
+const inStagingVars = (vars: Record<string, string>) => (text: string) =>
+  text.replace('"ENVIRONMENT": "staging",', `"ENVIRONMENT": "staging", ${Object.entries(vars).map(([k, v]) => `${JSON.stringify(k)}: ${JSON.stringify(v)},`).join(' ')}`);
 
 beforeAll(async () => {
   dir = await mkdtemp(join(tmpdir(), 'vps-sync-deploy-'));
@@ -123,6 +131,24 @@ describe('npm run deploy', () => {
     ]);
   });
 
+  it('refuses every secret binding of the Worker written into vars, the signing secrets included', async () => {
+    // wrangler itself refuses a var named like a secret of secrets.required: that refusal is passed on.
+    const required: string[] = unstable_readConfig({ config: join(root, 'wrangler.jsonc'), env: 'staging' }, { hideWarnings: true }).secrets?.required ?? [];
+    expect(required).toEqual(['VPS_SYNC_API_KEY']);
+    const config = await configCopy('required-var', inStagingVars({ VPS_SYNC_API_KEY: key() }));
+    expect(problemsOf(planDeploy(['--dry-run', '--env', 'staging', '--config', config]))).toEqual([
+      expect.stringMatching(/^cannot read env\.staging of .*required-var\.jsonc: .*VPS_SYNC_API_KEY assigned to Environment Variable and Secret bindings/s),
+    ]);
+
+    const names = SECRET_BINDINGS.filter((name) => !required.includes(name));
+    const values = Object.fromEntries(names.map((name) => [name, name.includes('SIGNING') ? signingSecret() : key()]));
+    const problems = problemsOf(planDeploy(['--dry-run', '--env', 'staging', '--config', await configCopy('secret-vars', inStagingVars(values))]));
+    expect(problems).toEqual(
+      names.map((name) => `env.staging.vars.${name} is a secret, committed here in plain text: remove it and run: npx wrangler secret put ${name} --env staging`),
+    );
+    for (const value of Object.values(values)) expect(problems.join('\n')).not.toContain(value);
+  });
+
   it('checks the secrets of --secrets-file as the Worker will, and keeps them out of the shell', async () => {
     const config = await configCopy('secrets', replaced);
     const deploy = (file: string) => planDeploy(['--env', 'staging', '--config', config, '--secrets-file', file]);
@@ -142,7 +168,7 @@ describe('npm run deploy', () => {
     expect(problemsOf(deploy(bad)).sort()).toEqual([
       `VPS_SYNC_API_KEY in ${bad} is a value shipped in this repository (an example or development secret): generate one with: openssl rand -hex 32`,
       `JWT_SECRET in ${bad} is shorter than ${MIN_SECRET_LENGTH} characters: generate one with: openssl rand -hex 32`,
-      `VPS_SYNC_APIKEY in ${bad}: the Worker reads no binding of that name (it reads VPS_SYNC_API_KEY, VPS_SYNC_API_KEY_PREVIOUS, JWT_SECRET, DATABASE_URL, DATABASE_HOST, DATABASE_USERNAME, DATABASE_PASSWORD, …)`,
+      `VPS_SYNC_APIKEY in ${bad}: the Worker reads no binding of that name (it reads VPS_SYNC_API_KEY, VPS_SYNC_API_KEY_PREVIOUS, VPS_SYNC_SIGNING_SECRET, VPS_SYNC_SIGNING_SECRET_PREVIOUS, JWT_SECRET, DATABASE_URL, DATABASE_HOST, DATABASE_USERNAME, DATABASE_PASSWORD, …)`,
       `CORS_ORIGINS in ${bad}: CORS_ORIGINS is set per environment in wrangler.jsonc (env.staging.vars), not as a secret`,
       `DATABASE_URL in ${bad} is not a URL (mysql://user:password@host/database)`,
       `VPS_SYNC_API_KEY_PREVIOUS in ${bad} contains "$", which wrangler would expand from the environment: write the file as JSON instead`,
@@ -213,10 +239,14 @@ describe('scripts/deploy.ts', () => {
     );
 
   it('exits 1 with the list of placeholders, and 0 from --check once they are replaced, without running wrangler', async () => {
-    const [refused, checked] = await Promise.all([
+    const [refused, checked, signingVar] = await Promise.all([
       cli(['--env', 'production', '--config', await configCopy('cli-placeholders')]),
       cli(['--env', 'production', '--check', '--config', await configCopy('cli-replaced', replaced)]),
+      cli(['--dry-run', '--env', 'staging', '--check', '--config', await configCopy('cli-signing-var', inStagingVars({ VPS_SYNC_SIGNING_SECRET: signingSecret() }))]),
     ]);
+    // A signing secret in plain text among the vars (it passed before, as the only secret not refused there).
+    expect(signingVar).toMatchObject({ code: 1, stdout: '' });
+    expect(signingVar.stderr).toContain('  - env.staging.vars.VPS_SYNC_SIGNING_SECRET is a secret, committed here in plain text: remove it and run: npx wrangler secret put VPS_SYNC_SIGNING_SECRET --env staging');
     expect(refused.code).toBe(1);
     expect(refused.stderr).toMatch(/^Not deploying:\n {2}- replace every placeholder of env\.production/);
     expect(refused.stderr).toContain('routes[0].pattern = "REPLACE_WITH_PRODUCTION_API_HOSTNAME"');
