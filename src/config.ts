@@ -173,9 +173,17 @@ function bearerConfig(p: z.output<typeof bearerSchema>): BearerConfig | string {
   };
 }
 
+/** The PlanetScale driver connects to the URL's host with its user and password: a URL without them cannot work. */
+const databaseUrlMessage = 'DATABASE_URL must be a URL with a user, a password and a host: mysql://user:password@host/database';
+function isDatabaseUrl(value: string): boolean {
+  if (!URL.canParse(value)) return false;
+  const url = new URL(value);
+  return url.hostname !== '' && url.username !== '' && url.password !== '';
+}
+
 const timeoutMessage = `DATABASE_TIMEOUT_MS must be a whole number of milliseconds from ${DATABASE_TIMEOUT_MS.min} to ${DATABASE_TIMEOUT_MS.max}`;
 const planetscaleSchema = z.object({
-  DATABASE_URL: optional(z.url({ error: 'DATABASE_URL is not a URL (mysql://user:password@host/database)' })),
+  DATABASE_URL: optional(z.string().check(z.refine(isDatabaseUrl, databaseUrlMessage))),
   DATABASE_HOST: optional(z.string()),
   DATABASE_USERNAME: optional(z.string()),
   DATABASE_PASSWORD: optional(z.string()),
