@@ -277,6 +277,18 @@ export function parseConfig(env: Bindings): Config {
   };
 }
 
+/** The settings /health/ready reports, each under its field name there; the deploy checks judge the same ones. */
+export function settingsOf(config: Config): [field: string, section: Section<unknown>][] {
+  return [
+    ['sync', config.sync],
+    ['signing', config.signing],
+    ['rate_limits', config.rateLimits],
+    ['bearer', config.bearer],
+    ['database', config.database],
+    ['cors', config.corsOrigins],
+  ];
+}
+
 /** Per isolate: the parsed configuration of each `env` object (the same one for every request). */
 const parsed = new WeakMap<object, Config>();
 /** Sections whose problem was logged already (once per parse). */
