@@ -14,11 +14,18 @@ export const PLACEHOLDER = 'REPLACE_WITH_';
 /** The local database id of the top level; copied into an environment it is a placeholder too. */
 const ZERO_ID = '00000000-0000-0000-0000-000000000000';
 
+/** Any text of at least MIN_SECRET_LENGTH characters: 64 hex digits. */
+const HEX_SECRET = 'openssl rand -hex 32';
+/** `whsec_` + base64 of 24 to 64 bytes (src/contract/signature.ts): hex would not decode. */
+const SIGNING_SECRET = 'echo "whsec_$(openssl rand -base64 32)"';
+
 /** How to make a value the Worker accepts, for the secrets a deployer generates (the others come from the SSO, the database). */
 export const GENERATE: Partial<Record<BindingName, string>> = {
-  VPS_SYNC_API_KEY: 'openssl rand -hex 32',
-  VPS_SYNC_API_KEY_PREVIOUS: 'openssl rand -hex 32',
-  JWT_SECRET: 'openssl rand -hex 32',
+  VPS_SYNC_API_KEY: HEX_SECRET,
+  VPS_SYNC_API_KEY_PREVIOUS: HEX_SECRET,
+  VPS_SYNC_SIGNING_SECRET: SIGNING_SECRET,
+  VPS_SYNC_SIGNING_SECRET_PREVIOUS: SIGNING_SECRET,
+  JWT_SECRET: HEX_SECRET,
 };
 
 /** What a check refuses: the problems, and the names they are about (the Worker's parser leaves those alone). */

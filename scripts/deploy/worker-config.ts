@@ -50,11 +50,14 @@ function refusedSettings(e: WorkerEnvironment, standIns: readonly BindingName[])
   return new Map(settings.flatMap(([field, section]) => (section.ok ? [] : [[field, section.problem]])));
 }
 
-/** The problem where the deployer changes it: in the vars, in the file, or in the environment. */
-function located(e: WorkerEnvironment, problem: string): string | undefined {
+/**
+ * The problem where the deployer changes it: in the vars, in the file, or in the environment.
+ * `ofTheValue`: a secret of the file is refused for its value, and another would do.
+ */
+function located(e: WorkerEnvironment, problem: string, ofTheValue = false): string | undefined {
   const name = /^[A-Z][A-Z0-9_]*/.exec(problem)?.[0] ?? '';
   if (Object.hasOwn(e.secrets, name)) {
-    const generate = GENERATE[name as BindingName];
+    const generate = ofTheValue && GENERATE[name as BindingName];
     return `${name} in ${e.file}${problem.slice(name.length)}${generate ? `: generate one with: ${generate}` : ''}`;
   }
   if (Object.hasOwn(e.vars, name)) return e.vars[name]!.includes(PLACEHOLDER) ? undefined : `env.${e.env}.vars.${problem}`;
@@ -66,7 +69,8 @@ export function workerConfigProblems(e: WorkerEnvironment): string[] {
   const notGiven = SECRET_BINDINGS.filter((name) => e.vars[name] === undefined && e.secrets[name] === undefined);
   const required = notGiven.filter((name) => e.requiredSecrets.includes(name));
   const whateverIsStored = refusedSettings(e, notGiven);
-  const problems = [...whateverIsStored.values()].map((problem) => located(e, problem));
+  // Whatever is stored, these stay: a secret of the file is refused for its value, not for what it goes with.
+  const problems = [...whateverIsStored.values()].map((problem) => located(e, problem, true));
 
   for (const [field, problem] of refusedSettings(e, required)) {
     const where = located(e, problem);

@@ -11,9 +11,11 @@ import { join, resolve } from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { unstable_readConfig } from 'wrangler';
+import { GENERATE } from '../../scripts/deploy/checks.js';
 import { planDeploy } from '../../scripts/deploy/plan.js';
 import { SECRET_BINDINGS } from '../../src/bindings.js';
-import { MIN_SECRET_LENGTH } from '../../src/config.js';
+import { MIN_SECRET_LENGTH, parseConfig, settingsOf, type Bindings } from '../../src/config.js';
+import { TEST_SIGNING_SECRET } from '../bindings.js';
 
 const root = resolve(import.meta.dirname, '../..');
 const tsx = resolve(root, 'node_modules/.bin/tsx');
@@ -242,7 +244,7 @@ describe('the Worker\'s own judgement of the vars and the secrets file (src/conf
   it('refuses secrets of the file the Worker would answer misconfigured for, never showing them', async () => {
     const { problems, file } = await judged('bad-secrets', {}, { VPS_SYNC_SIGNING_SECRET: 'not-a-whsec', DATABASE_URL: 'foo:bar', VPS_SYNC_API_KEY: key() });
     expect(problems).toEqual([
-      `VPS_SYNC_SIGNING_SECRET in ${file} must start with whsec_`,
+      `VPS_SYNC_SIGNING_SECRET in ${file} must start with whsec_: generate one with: echo "whsec_$(openssl rand -base64 32)"`,
       `DATABASE_URL in ${file} must be a URL with a user, a password and a host: mysql://user:password@host/database`,
     ]);
   });
@@ -274,6 +276,28 @@ describe('the Worker\'s own judgement of the vars and the secrets file (src/conf
     // Without the JWKS, the listing needs JWT_SECRET: the file or secrets.required must hold it.
     expect((await judged('no-jwt', {}, undefined, stagingRequired(['VPS_SYNC_API_KEY']))).problems).toEqual([
       `env.staging: JWT_SECRET is not set, nor JWT_JWKS_URL: bearer tokens need one of them${unlessStored('JWT_SECRET')}`,
+    ]);
+  });
+
+  it('names for each secret to generate a command whose output the Worker accepts', async () => {
+    expect(Object.keys(GENERATE).sort()).toEqual([...SECRET_BINDINGS.filter((name) => !name.startsWith('DATABASE_'))].sort());
+    const generated = Object.fromEntries(
+      await Promise.all(Object.entries(GENERATE).map(async ([name, command]) => [name, (await promisify(execFile)('sh', ['-c', command!])).stdout.trim()])),
+    );
+    const settings = settingsOf(parseConfig({ ENVIRONMENT: 'staging', DB: {}, ...generated } as unknown as Bindings));
+    expect(Object.fromEntries(settings.map(([field, section]) => [field, section.ok || section.problem]))).toEqual({
+      sync: true,
+      signing: true,
+      rate_limits: true,
+      bearer: true,
+      database: true,
+      cors: true,
+    });
+
+    // A shipped signing secret in the file: the command to replace it makes a signing secret, not hex.
+    const { problems, file } = await judged('shipped-signing', {}, { VPS_SYNC_SIGNING_SECRET: TEST_SIGNING_SECRET });
+    expect(problems).toEqual([
+      `VPS_SYNC_SIGNING_SECRET in ${file} is a value shipped in this repository (an example or development secret): generate one with: echo "whsec_$(openssl rand -base64 32)"`,
     ]);
   });
 
