@@ -1,7 +1,8 @@
 /**
  * src/bindings.ts declares where each binding is set (a secret or a var), and the deploy checks
  * derive from it which names may not be written into wrangler.jsonc: the README's table of
- * bindings must say the same, so neither the code nor the documentation can drift alone.
+ * bindings and DEPLOY.md's table of secrets must say the same, so neither the code nor the
+ * documentation can drift alone.
  */
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
@@ -32,6 +33,14 @@ describe('the bindings the Worker reads', () => {
       if (['secret', 'var', 'secret or var'].includes(kind)) for (const name of names) documented[name] = kind;
     }
     expect(documented).toEqual(BINDING_KINDS);
+  });
+
+  it('that are secrets are each in the table of docs/DEPLOY.md, step 5, and the var that goes with them beside it', () => {
+    const deploy = readFileSync(resolve(root, 'docs/DEPLOY.md'), 'utf8');
+    const listed = tableAfter(deploy, '## 5. Secrets').flatMap(({ names }) => names);
+    expect([...listed].sort()).toEqual([...SECRET_BINDINGS].sort());
+    const step5 = deploy.slice(deploy.indexOf('## 5. Secrets'), deploy.indexOf('## 6.'));
+    expect(step5).toContain('`VPS_SYNC_REQUIRE_SIGNATURE` is no secret but a var');
   });
 
   it('count the signing secrets among the secrets', () => {
