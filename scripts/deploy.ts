@@ -35,7 +35,8 @@ if (code === 0 && !plan.dryRun) {
   console.log(
     `\nDeployed env.${plan.env}. Secrets stored in Cloudflare cannot be read back to check them here; the Worker checks them:\n` +
       `  VPS_SYNC_API_KEY=… JWT_SECRET=… npm run smoke -- ${url}${plan.env === 'production' ? ' --production' : ''}\n` +
-      'runs /health/ready first, which names every setting the Worker refuses (docs/DEPLOY.md, "Smoke test").',
+      'runs /health/ready first, which names every setting the Worker refuses (docs/DEPLOY.md, "Smoke test"); give it\n' +
+      'VPS_SYNC_SIGNING_SECRET=… too where the Worker has a signing secret (it signs its sync requests then).',
   );
 }
 process.exitCode = code;

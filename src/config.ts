@@ -173,9 +173,17 @@ function bearerConfig(p: z.output<typeof bearerSchema>): BearerConfig | string {
   };
 }
 
+/** The PlanetScale driver connects to the URL's host with its user and password: a URL without them cannot work. */
+const databaseUrlMessage = 'DATABASE_URL must be a URL with a user, a password and a host: mysql://user:password@host/database';
+function isDatabaseUrl(value: string): boolean {
+  if (!URL.canParse(value)) return false;
+  const url = new URL(value);
+  return url.hostname !== '' && url.username !== '' && url.password !== '';
+}
+
 const timeoutMessage = `DATABASE_TIMEOUT_MS must be a whole number of milliseconds from ${DATABASE_TIMEOUT_MS.min} to ${DATABASE_TIMEOUT_MS.max}`;
 const planetscaleSchema = z.object({
-  DATABASE_URL: optional(z.url({ error: 'DATABASE_URL is not a URL (mysql://user:password@host/database)' })),
+  DATABASE_URL: optional(z.string().check(z.refine(isDatabaseUrl, databaseUrlMessage))),
   DATABASE_HOST: optional(z.string()),
   DATABASE_USERNAME: optional(z.string()),
   DATABASE_PASSWORD: optional(z.string()),
@@ -267,6 +275,18 @@ export function parseConfig(env: Bindings): Config {
     }),
     corsOrigins: section(corsSchema, env, (p) => p.CORS_ORIGINS ?? []),
   };
+}
+
+/** The settings /health/ready reports, each under its field name there; the deploy checks judge the same ones. */
+export function settingsOf(config: Config): [field: string, section: Section<unknown>][] {
+  return [
+    ['sync', config.sync],
+    ['signing', config.signing],
+    ['rate_limits', config.rateLimits],
+    ['bearer', config.bearer],
+    ['database', config.database],
+    ['cors', config.corsOrigins],
+  ];
 }
 
 /** Per isolate: the parsed configuration of each `env` object (the same one for every request). */

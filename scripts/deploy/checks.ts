@@ -1,11 +1,12 @@
 /**
  * What `npm run deploy` refuses before anything is uploaded, as pure functions of one
- * environment's resolved wrangler configuration and of the secrets file given with it. The
- * Worker applies the same rules at run time (src/config.ts): here they fail before the upload,
- * with a message naming what to change.
+ * environment's resolved wrangler configuration and of the secrets file given with it: what a
+ * deployment needs beyond what the Worker parses (its own ENVIRONMENT, https panel origins, no
+ * secret in plain text, a secrets file wrangler reads as checked). The values themselves are
+ * then judged by the Worker's own parser (scripts/deploy/worker-config.ts).
  */
 import { parseEnv } from 'node:util';
-import { BINDING_NAMES, type BindingName } from '../../src/bindings.js';
+import { BINDING_NAMES, SECRET_BINDINGS, type BindingName } from '../../src/bindings.js';
 import { SHIPPED_SECRETS } from '../../src/shipped-secrets.js';
 
 /** Marks every value of wrangler.jsonc a deployer must replace. */
@@ -13,21 +14,36 @@ export const PLACEHOLDER = 'REPLACE_WITH_';
 /** The local database id of the top level; copied into an environment it is a placeholder too. */
 const ZERO_ID = '00000000-0000-0000-0000-000000000000';
 
-/** MIN_SECRET_LENGTH of src/config.ts (test/node/deploy.test.ts keeps them equal). */
-export const MIN_SECRET_LENGTH = 32;
+/** Any text of at least MIN_SECRET_LENGTH characters: 64 hex digits. */
+const HEX_SECRET = 'openssl rand -hex 32';
+/** `whsec_` + base64 of 24 to 64 bytes (src/contract/signature.ts): hex would not decode. */
+const SIGNING_SECRET = 'echo "whsec_$(openssl rand -base64 32)"';
 
-/** Bindings that are secrets: in `vars` they would sit in the repository in plain text. */
-export const SECRET_NAMES: readonly BindingName[] = [
-  'VPS_SYNC_API_KEY',
-  'VPS_SYNC_API_KEY_PREVIOUS',
-  'JWT_SECRET',
-  'DATABASE_URL',
-  'DATABASE_HOST',
-  'DATABASE_USERNAME',
-  'DATABASE_PASSWORD',
-];
-/** Shared secrets the Worker requires to be at least MIN_SECRET_LENGTH long. */
-const LONG_SECRETS: readonly BindingName[] = ['VPS_SYNC_API_KEY', 'VPS_SYNC_API_KEY_PREVIOUS', 'JWT_SECRET'];
+/** How to make a value the Worker accepts, for the secrets a deployer generates (the others come from the SSO, the database). */
+export const GENERATE: Partial<Record<BindingName, string>> = {
+  VPS_SYNC_API_KEY: HEX_SECRET,
+  VPS_SYNC_API_KEY_PREVIOUS: HEX_SECRET,
+  VPS_SYNC_SIGNING_SECRET: SIGNING_SECRET,
+  VPS_SYNC_SIGNING_SECRET_PREVIOUS: SIGNING_SECRET,
+  JWT_SECRET: HEX_SECRET,
+};
+
+/** What a check refuses: the problems, and the names they are about (the Worker's parser leaves those alone). */
+export interface Refusals {
+  problems: string[];
+  names: Set<string>;
+}
+
+/** Empty refusals, and the function that refuses `name` for `problem`. */
+function refusals(): [Refusals, (name: string, problem: string) => void] {
+  const refused: Refusals = { problems: [], names: new Set() };
+  const refuse = (name: string, problem: string) => {
+    refused.problems.push(problem);
+    refused.names.add(name);
+  };
+  return [refused, refuse];
+}
+
 /** Set in wrangler.jsonc per environment, never as secrets. */
 const CONFIG_VARS: readonly BindingName[] = ['ENVIRONMENT', 'CORS_ORIGINS'];
 
@@ -47,21 +63,22 @@ export function placeholdersIn(value: unknown, path = ''): string[] {
 const LOOPBACK = /^(localhost|127(\.\d{1,3}){3}|\[::1\])$/;
 
 /** The `vars` of environment `env` as a deployment needs them. */
-export function varProblems(env: string, vars: Record<string, unknown>): string[] {
+export function varProblems(env: string, vars: Record<string, unknown>): Refusals {
   const where = `env.${env}.vars`;
-  const problems: string[] = [];
+  const [refused, refuse] = refusals();
   const expected: readonly string[] = (DEPLOYED_ENVIRONMENTS as readonly string[]).includes(env) ? [env] : DEPLOYED_ENVIRONMENTS;
   if (!expected.includes(String(vars.ENVIRONMENT))) {
-    problems.push(
+    refuse(
+      'ENVIRONMENT',
       `${where}.ENVIRONMENT is ${JSON.stringify(vars.ENVIRONMENT ?? null)}: set it to ${expected.map((e) => `"${e}"`).join(' or ')} ` +
         '(only development and test accept the secrets this repository ships)',
     );
   }
   for (const [name, value] of Object.entries(vars)) {
-    if (typeof value !== 'string') problems.push(`${where}.${name} is not a string: the Worker reads its vars as text`);
-    else if (SHIPPED_SECRETS.has(value)) problems.push(`${where}.${name} holds a value shipped in this repository (an example or development secret)`);
-    if ((SECRET_NAMES as readonly string[]).includes(name)) {
-      problems.push(`${where}.${name} is a secret, committed here in plain text: remove it and run: npx wrangler secret put ${name} --env ${env}`);
+    if (typeof value !== 'string') refuse(name, `${where}.${name} is not a string: the Worker reads its vars as text`);
+    else if (SHIPPED_SECRETS.has(value)) refuse(name, `${where}.${name} holds a value shipped in this repository (an example or development secret)`);
+    if ((SECRET_BINDINGS as readonly string[]).includes(name)) {
+      refuse(name, `${where}.${name} is a secret, committed here in plain text: remove it and run: npx wrangler secret put ${name} --env ${env}`);
     }
   }
   const origins = typeof vars.CORS_ORIGINS === 'string' ? vars.CORS_ORIGINS.split(',').map((o) => o.trim()).filter(Boolean) : [];
@@ -69,12 +86,12 @@ export function varProblems(env: string, vars: Record<string, unknown>): string[
     if (origin.includes(PLACEHOLDER)) continue; // listed with the other placeholders
     const url = URL.canParse(origin) ? new URL(origin) : undefined;
     const listed = `${where}.CORS_ORIGINS lists ${JSON.stringify(origin)}`;
-    if (!url || url.protocol !== 'https:') problems.push(`${listed}: a deployed panel's origin is https://<its hostname>`);
-    else if (LOOPBACK.test(url.hostname)) problems.push(`${listed}: the local machine is no deployed panel`);
+    if (!url || url.protocol !== 'https:') refuse('CORS_ORIGINS', `${listed}: a deployed panel's origin is https://<its hostname>`);
+    else if (LOOPBACK.test(url.hostname)) refuse('CORS_ORIGINS', `${listed}: the local machine is no deployed panel`);
     // The browser sends the origin in this form: any other spelling would never match it.
-    else if (url.origin !== origin) problems.push(`${listed}: write it as ${url.origin}`);
+    else if (url.origin !== origin) refuse('CORS_ORIGINS', `${listed}: write it as ${url.origin}`);
   }
-  return problems;
+  return refused;
 }
 
 /** The secrets of a `--secrets-file` as wrangler reads it: JSON, else dotenv. */
@@ -102,29 +119,28 @@ export function parseSecretsFile(text: string): SecretsFile {
   return { format: 'json', values };
 }
 
-/** The secrets about to be uploaded with the version, judged as the Worker of environment `env` will judge them. */
-export function secretProblems(env: string, file: string, secrets: SecretsFile): string[] {
-  const problems: string[] = [];
-  const generate = 'generate one with: openssl rand -hex 32';
+/**
+ * The secrets about to be uploaded with the version, as a file: names the Worker reads as
+ * secrets, no empty value, no value shipped in this repository, nothing wrangler would change.
+ */
+export function secretProblems(env: string, file: string, secrets: SecretsFile): Refusals {
+  const [refused, refuse] = refusals();
   for (const [name, value] of Object.entries(secrets.values)) {
     const what = `${name} in ${file}`;
     if (!(BINDING_NAMES as readonly string[]).includes(name)) {
-      problems.push(`${what}: the Worker reads no binding of that name (it reads ${SECRET_NAMES.join(', ')}, …)`);
+      refuse(name, `${what}: the Worker reads no binding of that name (it reads ${SECRET_BINDINGS.join(', ')}, …)`);
     } else if ((CONFIG_VARS as readonly string[]).includes(name)) {
-      problems.push(`${what}: ${name} is set per environment in wrangler.jsonc (env.${env}.vars), not as a secret`);
+      refuse(name, `${what}: ${name} is set per environment in wrangler.jsonc (env.${env}.vars), not as a secret`);
     } else if (value === '') {
-      problems.push(`${what} is empty: the Worker would take it as not set`);
+      refuse(name, `${what} is empty: the Worker would take it as not set`);
     } else if (SHIPPED_SECRETS.has(value)) {
-      problems.push(`${what} is a value shipped in this repository (an example or development secret): ${generate}`);
-    } else if ((LONG_SECRETS as readonly string[]).includes(name) && value.length < MIN_SECRET_LENGTH) {
-      problems.push(`${what} is shorter than ${MIN_SECRET_LENGTH} characters: ${generate}`);
-    } else if (name === 'DATABASE_URL' && !URL.canParse(value)) {
-      problems.push(`${what} is not a URL (mysql://user:password@host/database)`);
+      const generate = GENERATE[name as BindingName];
+      refuse(name, `${what} is a value shipped in this repository (an example or development secret)${generate ? `: generate one with: ${generate}` : ''}`);
     }
     // wrangler expands $NAME in a dotenv secrets file from the shell: the uploaded value would not be the one checked here.
     if (secrets.format === 'dotenv' && value.includes('$')) {
-      problems.push(`${what} contains "$", which wrangler would expand from the environment: write the file as JSON instead`);
+      refused.problems.push(`${what} contains "$", which wrangler would expand from the environment: write the file as JSON instead`);
     }
   }
-  return problems;
+  return refused;
 }

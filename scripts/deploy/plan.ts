@@ -7,6 +7,7 @@ import { resolve } from 'node:path';
 import { parseArgs, parseEnv } from 'node:util';
 import { unstable_readConfig } from 'wrangler';
 import { parseSecretsFile, placeholdersIn, secretProblems, varProblems, type SecretsFile } from './checks.js';
+import { workerConfigProblems } from './worker-config.js';
 
 const root = resolve(import.meta.dirname, '../..');
 
@@ -89,20 +90,44 @@ export function planDeploy(argv: string[], cwd = process.cwd()): DeployPlan {
     return refuse(`no environment "${env}" in ${configPath}: it defines ${environments.map((e) => `"${e}"`).join(', ') || 'none'}`);
   }
 
-  const config = unstable_readConfig({ config: configPath, env }, { hideWarnings: true });
-  const problems = varProblems(env, config.vars);
+  let config: ReturnType<typeof unstable_readConfig>;
+  try {
+    config = unstable_readConfig({ config: configPath, env }, { hideWarnings: true });
+  } catch (err) {
+    // wrangler's own refusals of the environment (e.g. a var named like a secret of secrets.required).
+    return refuse(`cannot read env.${env} of ${configPath}: ${(err as Error).message}`);
+  }
+  const vars = varProblems(env, config.vars);
+  const problems = vars.problems;
 
   let secrets: SecretsFile | undefined;
+  let refusedSecrets = new Set<string>();
   const secretsFile = parsed['secrets-file'];
   if (secretsFile) {
     try {
       secrets = parseSecretsFile(readFileSync(resolve(cwd, secretsFile), 'utf8'));
-      problems.push(...secretProblems(env, secretsFile, secrets));
+      const refused = secretProblems(env, secretsFile, secrets);
+      problems.push(...refused.problems);
+      refusedSecrets = refused.names;
     } catch (err) {
       problems.push(`cannot use the secrets file ${secretsFile}: ${(err as Error).message}`);
     }
     if (secrets?.format === 'dotenv') problems.push(...shadowingEnvFiles(cwd, env, Object.keys(secrets.values)));
   }
+
+  // What is left, the Worker's own parser judges: the vars with the secrets of the file.
+  const accepted = <T>(values: Record<string, T>, refused: Set<string>) =>
+    Object.fromEntries(Object.entries(values).filter(([name, value]) => typeof value === 'string' && !refused.has(name))) as Record<string, string>;
+  problems.push(
+    ...workerConfigProblems({
+      env,
+      vars: accepted(config.vars, vars.names),
+      secrets: accepted(secrets?.values ?? {}, refusedSecrets),
+      ...(secretsFile ? { file: secretsFile } : {}),
+      requiredSecrets: (config.secrets?.required ?? []) as string[],
+      declared: [...(config.d1_databases ?? []).map((d: { binding: string }) => d.binding), ...(config.ratelimits ?? []).map((r: { name: string }) => r.name)],
+    }),
+  );
 
   const placeholders = placeholdersIn(config);
   if (!dryRun && placeholders.length) {

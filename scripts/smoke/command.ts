@@ -3,6 +3,7 @@
  * credentials from the environment. Everything it refuses, it refuses before the first request.
  */
 import { parseArgs } from 'node:util';
+import { decodeSigningSecret } from '../../src/contract/index.js';
 import { DEFAULT_SMOKE_USER_ID, looksLikeProduction, parseWorkerUrl, smoke, userIdOf, type SmokeOptions, type SmokeResult } from './steps.js';
 
 export const USAGE = 'usage: VPS_SYNC_API_KEY=… JWT_SECRET=… npm run smoke -- <url> [--production]';
@@ -46,6 +47,9 @@ export async function smokeCommand(argv: string[], env: NodeJS.ProcessEnv, io: S
 
   const apiKey = env.VPS_SYNC_API_KEY;
   if (!apiKey) return refused('VPS_SYNC_API_KEY is not set: the smoke test creates a VPS with it');
+  const signingSecret = env.VPS_SYNC_SIGNING_SECRET || undefined;
+  const notSigningSecret = signingSecret === undefined ? undefined : decodeSigningSecret(signingSecret);
+  if (typeof notSigningSecret === 'string') return refused(`VPS_SYNC_SIGNING_SECRET ${notSigningSecret}`);
   const token = env.VPS_SYNC_TOKEN || undefined;
   const claim = env.JWT_USER_ID_CLAIM || undefined;
   if (!token && !env.JWT_SECRET) return refused('neither VPS_SYNC_TOKEN nor JWT_SECRET is set: the listing needs a Bearer token');
@@ -61,6 +65,7 @@ export async function smokeCommand(argv: string[], env: NodeJS.ProcessEnv, io: S
   const options: SmokeOptions = {
     url,
     apiKey,
+    ...(signingSecret ? { signingSecret } : {}),
     userId,
     production: args.values.production,
     ...(io.fetch ? { fetch: io.fetch } : {}),

@@ -2,14 +2,18 @@
  * The smoke test of a deployed Worker (`npm run smoke -- <url>`): liveness, readiness, then one
  * round trip as the two real callers make it — a create with the API key (the main site), a
  * listing with a Bearer token (the panel) that must show it, and a delete that removes it again.
- * Every step prints one line; the VPS it creates is deleted even when the listing fails.
+ * Every step prints one line; the VPS it creates is deleted even when the listing fails. Given
+ * the signing secret, it signs its sync requests as the main site's client does (its signer).
  */
 import { decodeJwt, SignJWT } from 'jose';
+import { signerFor } from '../../packages/client/sign.js';
 
 export interface SmokeOptions {
   /** The Worker's origin, e.g. https://vps-sync-staging.example.com */
   url: URL;
   apiKey: string;
+  /** VPS_SYNC_SIGNING_SECRET: every sync request is signed with it (a Worker with VPS_SYNC_REQUIRE_SIGNATURE=true refuses unsigned ones). */
+  signingSecret?: string;
   /** A Bearer token of `userId`; signed with `jwt` when absent. */
   token?: string;
   jwt?: { secret: string; algorithm: string; issuer?: string; audience?: string; userIdClaim?: string };
@@ -84,12 +88,12 @@ export async function smoke(options: SmokeOptions): Promise<SmokeResult> {
   const timeoutMs = options.timeoutMs ?? 10_000;
   const origin = options.url.origin;
 
-  async function call(method: string, path: string, headers: Record<string, string>, body?: unknown): Promise<Answer> {
+  async function call(method: string, path: string, headers: Record<string, string>, payload?: string): Promise<Answer> {
     const started = performance.now();
     const response = await doFetch(`${origin}${path}`, {
       method,
-      headers: { ...headers, ...(body === undefined ? {} : { 'Content-Type': 'application/json' }) },
-      body: body === undefined ? undefined : JSON.stringify(body),
+      headers: { ...headers, ...(payload === undefined ? {} : { 'Content-Type': 'application/json' }) },
+      body: payload,
       signal: AbortSignal.timeout(timeoutMs),
       redirect: 'manual',
     });
@@ -102,6 +106,14 @@ export async function smoke(options: SmokeOptions): Promise<SmokeResult> {
       // Not JSON (a proxy's page): reported as such below.
     }
     return { status: response.status, body: parsed, ms: Math.round(performance.now() - started) };
+  }
+
+  const sign = options.signingSecret === undefined ? undefined : signerFor(options.signingSecret);
+  /** A sync request as the main site sends it: the API key, and a signature over the exact body when there is a secret. */
+  async function sync(body: unknown): Promise<Answer> {
+    const payload = JSON.stringify(body);
+    const signature = sign ? await sign(payload, Date.now()) : {};
+    return call('POST', '/api/vps/sync', { 'X-API-Key': options.apiKey, ...signature }, payload);
   }
 
   const report = (ok: boolean, step: string, answer: Answer | undefined, detail: string) =>
@@ -143,12 +155,11 @@ export async function smoke(options: SmokeOptions): Promise<SmokeResult> {
     return 2;
   }
 
-  const headers = { 'X-API-Key': options.apiKey };
   const externalId = `smoke-${Date.now().toString(36)}-${crypto.randomUUID().slice(0, 8)}`;
   const created = await step(
     'create',
     () =>
-      call('POST', '/api/vps/sync', headers, {
+      sync({
         action: 'create',
         vps: { user_id: options.userId, external_id: externalId, name: 'npm run smoke', status: 'creating', cpu: 1, ram: 512, disk: 10, os: 'smoke test', hypervisor: 'kvm' },
       }),
@@ -156,7 +167,7 @@ export async function smoke(options: SmokeOptions): Promise<SmokeResult> {
   );
   if (!created) return 1;
   const id = (created.body?.vps as { id?: unknown } | undefined)?.id;
-  report(true, 'create', created, `VPS ${id} (external_id ${externalId}) for user ${options.userId}`);
+  report(true, 'create', created, `VPS ${id} (external_id ${externalId}) for user ${options.userId}${sign ? ', signed' : ''}`);
 
   let failed = false;
   try {
@@ -179,7 +190,7 @@ export async function smoke(options: SmokeOptions): Promise<SmokeResult> {
     // Always: the smoke test leaves nothing behind, whatever the listing did.
     const deleted = await step(
       'delete',
-      () => call('POST', '/api/vps/sync', headers, { action: 'delete', vps: { id } }),
+      () => sync({ action: 'delete', vps: { id } }),
       (a) => (a.status === 200 && a.body?.outcome === 'deleted' ? undefined : why(a)),
     );
     if (deleted) report(true, 'delete', deleted, `VPS ${id} deleted`);

@@ -1,5 +1,5 @@
 import { Hono } from 'hono/tiny';
-import type { Config, Section } from '../config.js';
+import { settingsOf, type Config } from '../config.js';
 import type { AppEnv } from '../env.js';
 import { ApiError, methodNotAllowed, StoreUnavailableError, type FieldError } from '../errors.js';
 import { errorChain, log } from '../log.js';
@@ -37,14 +37,7 @@ async function databaseProblem(config: Config): Promise<string | undefined> {
 export const readyRoutes = new Hono<AppEnv>()
   .get('/', async (c) => {
     const config = c.get('config');
-    const settings: [string, Section<unknown>][] = [
-      ['sync', config.sync],
-      ['signing', config.signing],
-      ['rate_limits', config.rateLimits],
-      ['bearer', config.bearer],
-      ['database', config.database],
-      ['cors', config.corsOrigins],
-    ];
+    const settings = settingsOf(config);
     const problems: FieldError[] = settings.flatMap(([field, s]) => (s.ok ? [] : [{ field, message: s.problem }]));
     const database = await databaseProblem(config);
     if (database) problems.push({ field: 'database', message: database });

@@ -5,8 +5,8 @@ import { describe, expect, it } from 'vitest';
 import { SHIPPED_SECRETS } from '../../src/shipped-secrets.js';
 
 const root = resolve(import.meta.dirname, '../..');
-/** A value of 32+ characters given to a key or secret in any file: `X=…`, `key: '…'`, `${X:-…}`, `X-API-Key: …`. */
-const ASSIGNED = /(?:VPS_SYNC_API_KEY(?:_PREVIOUS)?|JWT_SECRET|apiKey|secret|X-API-Key)["']?\s*[=:,]\s*(?::?-)?["']?([A-Za-z0-9_][A-Za-z0-9_.~+/-]{31,})/g;
+/** A value of 32+ characters given to a key or secret in any file, on the same line: `X=…`, `key: '…'`, `${X:-…}`, `X-API-Key: …`. */
+const ASSIGNED = /(?:VPS_SYNC_API_KEY(?:_PREVIOUS)?|JWT_SECRET|apiKey|secret|X-API-Key)["']?\s*[=:,][ \t]*(?::?-)?["']?([A-Za-z0-9_][A-Za-z0-9_.~+/-]{31,})/g;
 /** A Standard Webhooks signing secret wherever it appears: `whsec_` and its base64. */
 const SIGNING_SECRET = /(whsec_[A-Za-z0-9+/]{16,}={0,2})/g;
 

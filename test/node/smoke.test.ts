@@ -19,18 +19,22 @@ const root = resolve(import.meta.dirname, '../..');
 const secret = () => randomBytes(32).toString('hex');
 const API_KEY = secret();
 const JWT_SECRET = secret();
+const SIGNING_SECRET = `whsec_${randomBytes(32).toString('base64')}`;
 const credentials = { VPS_SYNC_API_KEY: API_KEY, JWT_SECRET };
 
 let worker: LocalWorker;
 /** Staging with the test suites' API key, which only development and test accept: not ready. */
 let misconfigured: LocalWorker;
+/** Staging that refuses unsigned sync requests (VPS_SYNC_REQUIRE_SIGNATURE=true). */
+let signing: LocalWorker;
 beforeAll(async () => {
-  [worker, misconfigured] = await Promise.all([
+  [worker, misconfigured, signing] = await Promise.all([
     startLocalWorker({ ...TEST_BINDINGS, ENVIRONMENT: 'production', ...credentials }),
     startLocalWorker({ ...TEST_BINDINGS, ENVIRONMENT: 'staging', JWT_SECRET: secret() }),
+    startLocalWorker({ ...TEST_BINDINGS, ENVIRONMENT: 'staging', ...credentials, VPS_SYNC_SIGNING_SECRET: SIGNING_SECRET, VPS_SYNC_REQUIRE_SIGNATURE: 'true' }),
   ]);
 }, 120_000);
-afterAll(() => Promise.all([worker?.stop(), misconfigured?.stop()]));
+afterAll(() => Promise.all([worker?.stop(), misconfigured?.stop(), signing?.stop()]));
 
 /** smokeCommand in-process, collecting what it prints. */
 async function run(argv: string[], env: NodeJS.ProcessEnv, fetchImpl?: typeof fetch) {
@@ -40,12 +44,12 @@ async function run(argv: string[], env: NodeJS.ProcessEnv, fetchImpl?: typeof fe
 }
 
 /** The default smoke user's VPS, as the panel would list them. */
-async function smokeUserVps(): Promise<unknown[]> {
+async function smokeUserVps(on: LocalWorker = worker): Promise<unknown[]> {
   const token = await new SignJWT({ user_id: DEFAULT_SMOKE_USER_ID })
     .setProtectedHeader({ alg: 'HS256' })
     .setExpirationTime('1m')
     .sign(new TextEncoder().encode(JWT_SECRET));
-  const response = await fetch(`${worker.url}/api/vps`, { headers: { Authorization: `Bearer ${token}` } });
+  const response = await fetch(`${on.url}/api/vps`, { headers: { Authorization: `Bearer ${token}` } });
   expect(response.status).toBe(200);
   return ((await response.json()) as { vps: unknown[] }).vps;
 }
@@ -116,6 +120,26 @@ describe('npm run smoke', () => {
     expect(output).not.toMatch(/^(ok|FAIL) +create/m);
   });
 
+  it('signs its sync requests with VPS_SYNC_SIGNING_SECRET, as a Worker that requires signatures needs', async () => {
+    // Unsigned, the create is refused; nothing was created, so there is nothing to delete.
+    const unsigned = await run([signing.url], credentials);
+    expect(unsigned.code).toBe(1);
+    expect(unsigned.output).toMatch(/^FAIL create +401 .* signature_missing: This request must be signed/m);
+
+    const { code, output } = await run([signing.url], { ...credentials, VPS_SYNC_SIGNING_SECRET: SIGNING_SECRET });
+    const lines = output.split('\n');
+    expect(lines.slice(1, -1).map((l) => l.split(/\s+/).slice(0, 3).join(' '))).toEqual(['ok health 200', 'ok ready 200', 'ok create 201', 'ok list 200', 'ok delete 200']);
+    expect(lines.at(-1)).toBe('Smoke test passed');
+    expect(code).toBe(0);
+    expect(output).toMatch(new RegExp(`^ok +create +201 .* for user ${DEFAULT_SMOKE_USER_ID}, signed$`, 'm'));
+    expect(await smokeUserVps(signing)).toEqual([]);
+
+    // Another secret signs what the Worker cannot verify.
+    const wrong = await run([signing.url], { ...credentials, VPS_SYNC_SIGNING_SECRET: `whsec_${randomBytes(32).toString('base64')}` });
+    expect(wrong.code).toBe(1);
+    expect(wrong.output).toMatch(/^FAIL create +401 .* signature_invalid: No signature matches the request/m);
+  });
+
   it('refuses a URL that may be production without --production, before any request', async () => {
     for (const url of ['https://vps-sync.example.com', 'https://api.example.com']) {
       const { calls, fetchImpl } = recordingFetch();
@@ -151,6 +175,7 @@ describe('npm run smoke', () => {
       [['http://127.0.0.1:5050'], { VPS_SYNC_API_KEY: API_KEY }, 'neither VPS_SYNC_TOKEN nor JWT_SECRET is set'],
       [['http://127.0.0.1:5050'], { ...credentials, SMOKE_USER_ID: '0' }, 'SMOKE_USER_ID must be an integer from 1 to 4294967295'],
       [['http://127.0.0.1:5050'], { VPS_SYNC_API_KEY: API_KEY, VPS_SYNC_TOKEN: 'not.a.jwt' }, 'VPS_SYNC_TOKEN names no numeric user id'],
+      [['http://127.0.0.1:5050'], { ...credentials, VPS_SYNC_SIGNING_SECRET: secret() }, 'VPS_SYNC_SIGNING_SECRET must start with whsec_'],
       [['http://127.0.0.1:5050', '--force'], credentials, "Unknown option '--force'"],
     ];
     for (const [argv, env, message] of cases) {

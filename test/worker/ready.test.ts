@@ -61,6 +61,9 @@ describe('GET /health/ready', () => {
     ['bearer', { JWT_SECRET: 'short' }, 'JWT_SECRET is shorter than 32 characters'],
     ['cors', { CORS_ORIGINS: 'not an origin' }, 'CORS_ORIGINS must list origins like https://panel.example.com'],
     ['database', { DATABASE_TIMEOUT_MS: 'abc' }, 'DATABASE_TIMEOUT_MS must be a whole number of milliseconds from 100 to 60000'],
+    // A URL to the driver, but one it cannot connect with (no host; no credentials).
+    ['database', { DATABASE_URL: 'foo:bar' }, 'DATABASE_URL must be a URL with a user, a password and a host: mysql://user:password@host/database'],
+    ['database', { DATABASE_URL: 'mysql://db.example.com/vps' }, 'DATABASE_URL must be a URL with a user, a password and a host: mysql://user:password@host/database'],
     // DATABASE_URL cleared: the D1 cases hold on the PlanetScale suite too.
     ['database', { DB: withoutTables, DATABASE_URL: '' }, 'the vps table is missing: apply the migrations'],
     ['database', { DATABASE_URL: 'http://user:pw@127.0.0.1:1/db' }, 'unreachable or failing transiently'],
