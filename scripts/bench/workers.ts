@@ -30,7 +30,7 @@ const ENTRIES: Record<Variant, string> = {
 /** Bundles `entry` with the project's wrangler configuration, as `npm run build` does; returns the script path. */
 export function build(variant: Variant, outdir: string): string {
   const dir = join(outdir, variant);
-  execFileSync(join(root, 'node_modules/.bin/wrangler'), ['deploy', ENTRIES[variant], '--dry-run', '--minify', '--outdir', dir], {
+  execFileSync(join(root, 'node_modules/.bin/wrangler'), ['deploy', ENTRIES[variant], '--dry-run', '--minify', '--outdir', dir, '--env='], {
     cwd: root,
     stdio: 'pipe',
     env: { ...process.env, WRANGLER_SEND_METRICS: 'false' },

@@ -29,7 +29,7 @@ let inputs: string[];
 
 beforeAll(() => {
   outdir = mkdtempSync(join(tmpdir(), 'vps-sync-bundle-'));
-  execFileSync(join(root, 'node_modules/.bin/wrangler'), ['deploy', '--dry-run', '--minify', '--outdir', outdir, '--metafile', join(outdir, 'meta.json')], {
+  execFileSync(join(root, 'node_modules/.bin/wrangler'), ['deploy', '--dry-run', '--minify', '--outdir', outdir, '--metafile', join(outdir, 'meta.json'), '--env='], {
     cwd: root,
     stdio: 'pipe',
     env: { ...process.env, WRANGLER_SEND_METRICS: 'false' },
