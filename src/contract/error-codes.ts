@@ -57,7 +57,8 @@ export const ERROR_CODES = {
   database_unavailable: { status: 503, description: 'The database cannot answer right now; nothing was half-applied. Retry after Retry-After seconds.' },
   identity_provider_unavailable: {
     status: 503,
-    description: "The identity provider's signing keys (JWT_JWKS_URL) cannot be fetched right now; the token was not judged. Retry after Retry-After seconds.",
+    description:
+      "The identity provider's signing keys (JWT_JWKS_URL) cannot be fetched right now, or the token's kid is not among keys fetched less than 30 s ago; the token was not judged. Retry after Retry-After seconds.",
   },
 } as const satisfies Record<string, { status: number; description: string }>;
 

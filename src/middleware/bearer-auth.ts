@@ -5,7 +5,7 @@ import { BOUNDS } from '../contract/index.js';
 import type { AppEnv } from '../env.js';
 import { ApiError } from '../errors.js';
 import { errorChain, log } from '../log.js';
-import { JWKS_FETCH, KeySetUnavailableError, refusedBefore, rememberRefusal, verifiedBefore, verifyToken } from './bearer-keys.js';
+import { KeySetUnavailableError, KidNotYetKnownError, refusedBefore, rememberRefusal, verifiedBefore, verifyToken } from './bearer-keys.js';
 
 /** Each refusal made once per isolate (they are a fixed few) and only read afterwards, as the API key's are. */
 const challenges = new Map<string, ApiError>();
@@ -119,10 +119,15 @@ async function verified(c: Context<AppEnv>, next: Next, config: BearerConfig, to
   try {
     payload = await verifyToken(config, token, alg);
   } catch (err) {
+    if (err instanceof KidNotYetKnownError) {
+      throw new ApiError('identity_provider_unavailable', 'Token key id is not among the identity provider\'s keys yet; retry after Retry-After seconds', {
+        headers: { 'Retry-After': String(err.retryAfterSeconds) },
+      });
+    }
     if (err instanceof KeySetUnavailableError) {
       log.error('identity provider unavailable', { request_id: c.get('requestId'), error: errorChain(err) });
       throw new ApiError('identity_provider_unavailable', 'Identity provider keys temporarily unavailable, retry later', {
-        headers: { 'Retry-After': String(JWKS_FETCH.retryAfterSeconds) },
+        headers: { 'Retry-After': String(err.retryAfterSeconds) },
       });
     }
     const { message, lasting } = refusalOf(err);

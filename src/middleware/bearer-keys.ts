@@ -26,9 +26,24 @@ const HMAC_HASH: Record<HmacAlgorithm, string> = { HS256: 'SHA-256', HS384: 'SHA
  * is not a usable key set. Not the token's fault: the client may retry.
  */
 export class KeySetUnavailableError extends Error {
-  constructor(options: { cause: unknown }) {
+  /** When a retry can be answered: after the pause between fetches, or the cooldown of an unknown kid. */
+  readonly retryAfterSeconds: number;
+  constructor(options: { cause: unknown; retryAfterSeconds?: number }) {
     super('The JWKS cannot be fetched or used', options);
     this.name = 'KeySetUnavailableError';
+    this.retryAfterSeconds = options.retryAfterSeconds ?? JWKS_FETCH.retryAfterSeconds;
+  }
+}
+
+/**
+ * A kid the cached set does not hold, within the cooldown of its last fetch: whether the identity
+ * provider has it (a key just rotated in) cannot be known before the next fetch, so the token is
+ * not judged yet (503 with Retry-After), rather than refused (a panel signs its user out on a 401).
+ */
+export class KidNotYetKnownError extends KeySetUnavailableError {
+  constructor(options: { cause: unknown; retryAfterSeconds: number }) {
+    super(options);
+    this.name = 'KidNotYetKnownError';
   }
 }
 
@@ -83,13 +98,19 @@ interface Verifier {
 }
 
 /**
- * jose's remote key set (its fetch, timeout and cache), with the cooldown kept here and its
- * failures told apart: an unknown `kid` stays jose's error (the token's fault, a 401); anything
- * else from fetching or reading the set is KeySetUnavailableError.
+ * jose's remote key set (its fetch, timeout and cache), with the pacing of fetches kept here and
+ * its failures told apart: a kid a set fetched for this very token does not hold stays jose's
+ * error (the token's fault, a 401); anything else from fetching or reading the set is
+ * KeySetUnavailableError (503), KidNotYetKnownError for a kid met within the cooldown.
+ *
+ * The identity provider is asked at most once per cooldown for unknown kids, counted from the
+ * last attempt, failed or not; and while its last attempt failed, at most once per Retry-After
+ * (the requests in between are answered 503 without asking): a flood of tokens, made-up kids
+ * or not, costs it one request per pause, not one each, even while it is down.
  *
  * jose's own cooldown is switched off (Infinity): when it refetches for an unknown kid it hands
  * back the retry's rejection unawaited, which workerd reports as an unhandled rejection. So the
- * refetch happens here, through the set's own `reload()`, at most once per cooldown.
+ * refetch happens here, through the set's own `reload()`.
  */
 function remoteKeySet(url: URL): JWTVerifyGetKey {
   const keySet = createRemoteJWKSet(url, {
@@ -97,23 +118,41 @@ function remoteKeySet(url: URL): JWTVerifyGetKey {
     cooldownDuration: Infinity,
     cacheMaxAge: JWKS_FETCH.cacheMaxAgeMs,
   });
-  let fetchedAt = -Infinity;
+  let attemptedAt = -Infinity;
+  let failed: { at: number; error: unknown } | undefined;
   const reload = async () => {
-    await keySet.reload();
-    fetchedAt = Date.now();
+    const failure = failed && Date.now() < failed.at + JWKS_FETCH.retryAfterSeconds * 1000 ? failed : undefined;
+    if (failure) {
+      throw new KeySetUnavailableError({ cause: failure.error, retryAfterSeconds: Math.max(1, Math.ceil((failure.at + JWKS_FETCH.retryAfterSeconds * 1000 - Date.now()) / 1000)) });
+    }
+    attemptedAt = Date.now();
+    try {
+      await keySet.reload();
+      failed = undefined;
+    } catch (err) {
+      failed = { at: Date.now(), error: err };
+      throw err;
+    }
   };
   return async (header, token) => {
     try {
-      if (!keySet.fresh) await reload();
+      let fetchedNow = false;
+      if (!keySet.fresh) {
+        await reload();
+        fetchedNow = true;
+      }
       try {
         return await keySet(header, token);
       } catch (err) {
-        if (!(err instanceof joseErrors.JWKSNoMatchingKey) || Date.now() < fetchedAt + JWKS_FETCH.cooldownMs) throw err;
+        if (!(err instanceof joseErrors.JWKSNoMatchingKey) || fetchedNow) throw err;
+        const waitMs = attemptedAt + JWKS_FETCH.cooldownMs - Date.now();
+        if (waitMs > 0) throw new KidNotYetKnownError({ cause: err, retryAfterSeconds: Math.ceil(waitMs / 1000) });
         await reload();
         return await keySet(header, token);
       }
     } catch (err) {
       if (err instanceof joseErrors.JWKSNoMatchingKey || err instanceof joseErrors.JWKSMultipleMatchingKeys) throw err;
+      if (err instanceof KeySetUnavailableError) throw err;
       throw new KeySetUnavailableError({ cause: err });
     }
   };

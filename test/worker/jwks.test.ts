@@ -88,6 +88,19 @@ async function expectUnavailable(res: Response) {
   });
 }
 
+/** A kid the set fetched less than the cooldown ago does not hold: not judged yet, 503 until the next fetch may be made. */
+async function expectNotYetKnown(res: Response) {
+  expect(res.status).toBe(503);
+  const retryAfter = Number(res.headers.get('Retry-After'));
+  expect(retryAfter).toBeGreaterThan(0);
+  expect(retryAfter).toBeLessThanOrEqual(JWKS_FETCH.cooldownMs / 1000);
+  expect(res.headers.get('WWW-Authenticate')).toBeNull();
+  expect(await errorBody(res)).toMatchObject({
+    code: 'identity_provider_unavailable',
+    message: "Token key id is not among the identity provider's keys yet; retry after Retry-After seconds",
+  });
+}
+
 /** Moves the clock jose and the token checks read (Date) forward; timers stay real. */
 function travel(ms: number) {
   if (!vi.isFakeTimers()) vi.useFakeTimers({ toFake: ['Date'] });
@@ -129,8 +142,9 @@ describe('GET /api/vps with SSO tokens through a JWKS', () => {
     expect((await list(bindings, await sign(first, { user_id: freshUser() }))).status).toBe(200);
 
     await set.update({ keys: [first.jwk, added.jwk] });
-    // Just fetched: the cooldown keeps the cached set, so the new kid is not known yet.
-    await expectInvalidToken(await list(bindings, await sign(added, { user_id: freshUser() })), 'Token key id is not known');
+    // Just fetched: the cooldown keeps the cached set, so the new kid is not known yet: a 503 to
+    // retry (a panel would sign its user out on a 401), not a refusal.
+    await expectNotYetKnown(await list(bindings, await sign(added, { user_id: freshUser() })));
     expect(await set.fetches()).toBe(1);
 
     travel(JWKS_FETCH.cooldownMs + 1000);
@@ -171,16 +185,14 @@ describe('GET /api/vps with SSO tokens through a JWKS', () => {
     expect((await list(bindings, await sign(key, { user_id: freshUser() }))).status).toBe(200);
 
     travel(JWKS_FETCH.cooldownMs + 1000);
-    for (let i = 0; i < 20; i++) {
-      const res = await list(bindings, await sign(key, { user_id: 5 }, { kid: `flood-${i}` }));
-      expect(res.status).toBe(401);
-      expect((await errorBody(res)).message).toBe('Token key id is not known');
-    }
-    // One refetch for the first unknown kid; the cooldown serves the other nineteen.
+    // The first unknown kid refetches, and the set just fetched does not hold it: refused.
+    await expectInvalidToken(await list(bindings, await sign(key, { user_id: 5 }, { kid: 'flood-0' })), 'Token key id is not known');
+    // The cooldown answers the other nineteen without asking the identity provider.
+    for (let i = 1; i < 20; i++) await expectNotYetKnown(await list(bindings, await sign(key, { user_id: 5 }, { kid: `flood-${i}` })));
     expect(await set.fetches()).toBe(2);
     // Concurrently too, within the cooldown.
     const answers = await Promise.all(Array.from({ length: 20 }, async (_, i) => list(bindings, await sign(key, { user_id: 5 }, { kid: `burst-${i}` }))));
-    expect(answers.map((r) => r.status)).toEqual(Array(20).fill(401));
+    expect(answers.map((r) => r.status)).toEqual(Array(20).fill(503));
     expect(await set.fetches()).toBe(2);
     // And the real key still works.
     expect((await list(bindings, await sign(key, { user_id: freshUser() }))).status).toBe(200);
@@ -319,10 +331,36 @@ describe('GET /api/vps when the JWKS cannot be fetched', () => {
     expect(await set.fetches()).toBe(1);
     expect(errors).toHaveBeenCalledWith(expect.stringContaining('"msg":"identity provider unavailable"'));
 
-    // A failure is not cached: the next request fetches again, and succeeds once the endpoint does.
+    // Until Retry-After has passed the failure answers for the identity provider, which is not asked again.
     await set.update({ mode: 'serve' });
+    const paused = await list(bindings, token);
+    expect(paused.status).toBe(503);
+    expect(Number(paused.headers.get('Retry-After'))).toBeLessThanOrEqual(JWKS_FETCH.retryAfterSeconds);
+    expect(await set.fetches()).toBe(1);
+    // Then the next request fetches again, and succeeds once the endpoint does.
+    travel(JWKS_FETCH.retryAfterSeconds * 1000 + 100);
     expect((await list(bindings, token)).status).toBe(200);
     expect(await set.fetches()).toBe(2);
+  });
+
+  it('asks a failing identity provider once per Retry-After, whatever the flood of tokens, kids made up or not', async () => {
+    vi.spyOn(console, 'error').mockImplementation(() => {});
+    const key = await signer('RS256');
+    const set = await keySet([key.jwk]);
+    await set.update({ mode: 'status-500' });
+    const bindings = jwksOnly(set.url);
+    // A cold isolate: the set was never had.
+    const cold = await Promise.all(Array.from({ length: 5 }, async (_, i) => list(bindings, await sign(key, { user_id: 5 }, { kid: `cold-${i}` }))));
+    expect(cold.map((r) => r.status)).toEqual(Array(5).fill(503));
+    for (let i = 0; i < 10; i++) expect((await list(bindings, await sign(key, { user_id: 5 }, { kid: `made-up-${i}` }))).status).toBe(503);
+    const asked = await set.fetches();
+    // Concurrent first requests may each start a fetch before one fails; after that, none.
+    expect(asked).toBeLessThanOrEqual(5);
+    for (let i = 0; i < 10; i++) expect((await list(bindings, await sign(key, { user_id: 5 }))).status).toBe(503);
+    expect(await set.fetches()).toBe(asked);
+    travel(JWKS_FETCH.retryAfterSeconds * 1000 + 100);
+    expect((await list(bindings, await sign(key, { user_id: 5 }))).status).toBe(503);
+    expect(await set.fetches()).toBe(asked + 1);
   });
 
   it('answers 503 when nothing listens at the JWKS address', async () => {
