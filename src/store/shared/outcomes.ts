@@ -59,9 +59,9 @@ export async function newRow(input: VpsCreate, now: Date) {
 
 export type NewRow = Awaited<ReturnType<typeof newRow>>;
 
-/** A reconcile item as the create it stands for, owner included; a new VPS without a status starts as creating. */
-export function reconcileCreate(userId: number, { version, status = 'creating', ...item }: ReconcileItem): VpsCreate {
-  return { user_id: userId, ...item, status, ...(version === undefined ? {} : { version }) };
+/** A reconcile item, its status decided (planReconcile), as the create it stands for, owner included. */
+export function reconcileCreate(userId: number, { version, ...item }: ReconcileItem & Pick<VpsCreate, 'status'>): VpsCreate {
+  return { user_id: userId, ...item, ...(version === undefined ? {} : { version }) };
 }
 
 /** What an Idempotency-Key record that could not be claimed means for this request. */
