@@ -119,18 +119,17 @@ function remoteKeySet(url: URL): JWTVerifyGetKey {
     cacheMaxAge: JWKS_FETCH.cacheMaxAgeMs,
   });
   let attemptedAt = -Infinity;
-  let failed: { at: number; error: unknown } | undefined;
+  /** The last attempt's failure, answered for the identity provider until `until`. */
+  let failed: { until: number; error: unknown } | undefined;
   const reload = async () => {
-    const failure = failed && Date.now() < failed.at + JWKS_FETCH.retryAfterSeconds * 1000 ? failed : undefined;
-    if (failure) {
-      throw new KeySetUnavailableError({ cause: failure.error, retryAfterSeconds: Math.max(1, Math.ceil((failure.at + JWKS_FETCH.retryAfterSeconds * 1000 - Date.now()) / 1000)) });
-    }
+    const waitMs = failed ? failed.until - Date.now() : 0;
+    if (waitMs > 0) throw new KeySetUnavailableError({ cause: failed!.error, retryAfterSeconds: Math.ceil(waitMs / 1000) });
     attemptedAt = Date.now();
     try {
       await keySet.reload();
       failed = undefined;
     } catch (err) {
-      failed = { at: Date.now(), error: err };
+      failed = { until: Date.now() + JWKS_FETCH.retryAfterSeconds * 1000, error: err };
       throw err;
     }
   };
